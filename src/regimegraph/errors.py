@@ -47,3 +47,14 @@ class QueryError(RegimegraphError):
 
 class UsageError(RegimegraphError):
     """A command used wrongly: a missing path, an unknown format."""
+
+
+class ShapesError(RegimegraphError):
+    """A shapes graph the SHACL engine rejects (an unsupported or malformed rule).
+
+    `failure` keeps the engine's own exception for tools that compare with it.
+    """
+
+    def __init__(self, message: str, failure: Exception | None = None) -> None:
+        self.failure = failure
+        super().__init__(message)

@@ -1,0 +1,157 @@
+"""Run SHACL shapes and turn the report into findings a person can act on.
+
+pySHACL is the reference engine. The layer adds what a CI user needs and a raw
+validation report lacks: each finding carries the rule's legal source and
+legal force (read from the shape, or from the node shape that owns a property
+shape), findings are sorted so two runs print the same thing, and severities
+are plain words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyshacl
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
+from rdflib.term import Node
+
+from .errors import ShapesError
+from .namespaces import RG, SH
+
+SEVERITIES: dict[URIRef, str] = {
+    URIRef(SH.Violation): "violation",
+    URIRef(SH.Warning): "warning",
+    URIRef(SH.Info): "info",
+}
+SEVERITY_ORDER = {"violation": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One result of a validation, with the authority behind the rule."""
+
+    severity: str
+    rule: str
+    focus: str
+    message: str
+    path: str | None = None
+    value: str | None = None
+    sources: tuple[str, ...] = ()
+    legal_force: str | None = None
+    constraint: str | None = None
+
+    def sort_key(self) -> tuple[int, str, str, str, str]:
+        return (SEVERITY_ORDER.get(self.severity, 9), self.rule, self.focus,
+                self.path or "", self.message)
+
+
+@dataclass
+class Validation:
+    """A validation's verdict, its findings (sorted) and the raw SHACL report."""
+
+    conforms: bool
+    report: Graph
+    findings: list[Finding] = field(default_factory=list)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+def run_shacl(
+    data: Graph,
+    shapes: Graph,
+    *,
+    ont_graph: Graph | None = None,
+    inference: str = "none",
+    advanced: bool = True,
+) -> Validation:
+    """Validate `data` against `shapes` with pySHACL and collect typed findings.
+
+    `advanced` enables SHACL-AF (rules, SPARQL targets); `inference` is passed
+    to pySHACL ("none", "rdfs", "owlrl", "both").
+    """
+    conforms, report, text = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        ont_graph=ont_graph,
+        inference=inference,
+        advanced=advanced,
+        allow_infos=False,
+        allow_warnings=False,
+    )
+    if not isinstance(report, Graph):
+        # pySHACL reports an unusable shapes graph by returning its exception.
+        detail = str(report) if report is not None else text
+        raise ShapesError(f"the rules cannot be used: {detail}", failure=report)
+    return Validation(
+        conforms=bool(conforms), report=report, findings=findings_from(report, shapes)
+    )
+
+
+def findings_from(report: Graph, shapes: Graph) -> list[Finding]:
+    """Read every sh:ValidationResult of a report, with its rule's citations."""
+    found: set[Finding] = set()
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        shape = report.value(result, SH.sourceShape)
+        severity = report.value(result, SH.resultSeverity)
+        messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
+        owner = _owning_shape(shapes, shape)
+        found.add(
+            Finding(
+                severity=SEVERITIES.get(severity, str(severity)),  # type: ignore[arg-type]
+                rule=_name(owner if owner is not None else shape),
+                focus=_name(report.value(result, SH.focusNode)),
+                message=messages[0] if messages else "",
+                path=_optional(report.value(result, SH.resultPath)),
+                value=_optional(report.value(result, SH.value)),
+                sources=tuple(sorted(_citations(shapes, shape, owner))),
+                legal_force=_optional(_first(shapes, (shape, owner), RG.legalForce)),
+                constraint=_optional(report.value(result, SH.sourceConstraintComponent)),
+            )
+        )
+    return sorted(found, key=Finding.sort_key)
+
+
+def _owning_shape(shapes: Graph, shape: Node | None) -> Node | None:
+    """The named node shape a (possibly blank) property shape belongs to."""
+    if shape is None:
+        return None
+    if isinstance(shape, URIRef) and (shape, RDF.type, SH.NodeShape) in shapes:
+        return shape
+    owner = shapes.value(predicate=SH.property, object=shape)
+    if owner is not None:
+        return owner
+    return shape
+
+
+def _citations(shapes: Graph, *candidates: Node | None) -> Iterable[str]:
+    for node in candidates:
+        if node is not None:
+            yield from (str(s) for s in shapes.objects(node, DCTERMS.source))
+
+
+def _first(shapes: Graph, nodes: Iterable[Node | None], predicate: URIRef) -> Node | None:
+    for node in nodes:
+        if node is not None:
+            value = shapes.value(node, predicate)
+            if value is not None:
+                return value
+    return None
+
+
+def _name(node: Node | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    return str(node)
+
+
+def _optional(node: Node | None) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, Literal):
+        return str(node)
+    return _name(node)
