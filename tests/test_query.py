@@ -114,4 +114,4 @@ def test_compact_prefers_the_longest_namespace() -> None:
     assert compact(ox.NamedNode(RG + "Council")) == "rg:Council"
     assert compact(ox.NamedNode("https://w3id.org/regimegraph/id/value/stars-2")) == "value:stars-2"
     assert compact(ox.NamedNode("http://example.org/x")) == "<http://example.org/x>"
-    assert compact(ox.Literal("Good", language="en")) == "Good @en"
+    assert compact(ox.Literal("Good", language="en")) == "Good"

@@ -85,7 +85,11 @@ def to_table(solutions: ox.QuerySolutions) -> Table:
 
 
 def compact(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
-    """A term as a person reads it: prefixed names, plain literal values."""
+    """A term as a person reads it: prefixed names, plain literal values.
+
+    Language tags are dropped: nearly every label here is English, and the
+    machine-readable formats (csv, json, xml) keep them.
+    """
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
@@ -102,8 +106,6 @@ def compact(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
         return f"<{term.value}>"
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
-    if term.language:
-        return f"{term.value} @{term.language}"
     return term.value
 
 

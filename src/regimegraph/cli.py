@@ -1,0 +1,172 @@
+"""The `regimegraph` command: thin click commands over the modules.
+
+Exit codes, relied on by CI users: 0 success, 1 findings at the failing
+severity (check), 2 bad input or usage, 3 an internal error (a bug: set
+REGIMEGRAPH_DEBUG=1 to see its traceback). Errors are one line on stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import EXIT_USAGE, RegimegraphError, UsageError
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_INTERNAL = 3
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"regimegraph: error: {message}", err=True)
+    sys.exit(code)
+
+
+def friendly_errors(command: F) -> F:
+    """Turn our errors into one line and an exit code; never show a traceback."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except RegimegraphError as error:
+            _fail(str(error), error.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except Exception as error:
+            if os.environ.get("REGIMEGRAPH_DEBUG"):
+                raise
+            _fail(
+                f"internal error: {type(error).__name__}: {error} "
+                "(a bug; rerun with REGIMEGRAPH_DEBUG=1 for details)",
+                EXIT_INTERNAL,
+            )
+
+    return wrapper  # type: ignore[return-value]
+
+
+class _Group(click.Group):
+    """Usage errors exit 2 with one line, like every other bad input."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("standalone_mode", True)
+        return super().main(*args, **kwargs)
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="regimegraph")
+def main() -> None:
+    """A knowledge graph and rules engine for English social care inspection regimes."""
+
+
+def _progress(quiet: bool) -> Callable[[str], None] | None:
+    if quiet:
+        return None
+    from .kb import stderr_progress
+
+    return stderr_progress
+
+
+@main.command()
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the built knowledge base to this file (.nq or .trig).",
+)
+@click.option("--force", is_flag=True, help="Rebuild even if no source changed.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@friendly_errors
+def build(output: Path | None, force: bool, quiet: bool) -> None:
+    """Build the bundled knowledge base: load, import, reason, cache.
+
+    Later commands reuse the cached build until a source file changes.
+    """
+    from .kb import open_kb
+
+    kb = open_kb(rebuild=force, progress=_progress(quiet))
+    info = kb.info
+    if output is not None:
+        from .export import export_dump
+
+        export_dump(kb, output)
+    if quiet:
+        return
+    click.echo(
+        f"knowledge base {info.digest[:16]} ({info.triples:,} quads in "
+        f"{len(info.graphs)} named graphs)"
+    )
+    click.echo(
+        f"  OWL RL closure: {info.closure_input_triples:,} triples in, "
+        f"{info.closure_inferred_triples:,} inferred, {info.closure_seconds:.1f} s"
+    )
+    click.echo(f"  build time: {info.build_seconds:.1f} s; cached at {kb.dump}")
+    if info.import_problems:
+        click.echo(
+            f"  {len(info.import_problems)} table rows need attention "
+            "(imported partly or not at all):"
+        )
+        for problem in info.import_problems:
+            click.echo(f"    {problem}")
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@click.option(
+    "--file",
+    "-f",
+    "query_file",
+    type=click.Path(path_type=Path),
+    help="Read the query from this file (e.g. queries/*.rq).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"]),
+    help="table/csv/tsv/json/xml for SELECT and ASK; turtle/nt/jsonld for "
+    "CONSTRUCT and DESCRIBE (table shows those as Turtle).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the results to this file instead of standard output.",
+)
+@friendly_errors
+def query(sparql: str | None, query_file: Path | None, fmt: str, output: Path | None) -> None:
+    """Run a read-only SPARQL query over the bundled knowledge base.
+
+    The default graph is the union of all graphs, and the project's prefixes
+    (rg:, council:, regime:, ...) are predeclared.
+    """
+    from .kb import open_kb
+    from .query import execute, render
+
+    if (sparql is None) == (query_file is None):
+        raise UsageError("give a query as an argument or with --file, not both or neither")
+    if query_file is not None:
+        try:
+            sparql = query_file.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise UsageError(f"{query_file}: no such file") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise UsageError(f"{query_file}: cannot be read: {error}") from None
+    assert sparql is not None
+    kb = open_kb(progress=_progress(False))
+    payload = render(execute(kb.store, sparql), fmt)
+    if output is not None:
+        output.write_bytes(payload)
+    else:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+
+
+__all__ = ["EXIT_USAGE", "main"]

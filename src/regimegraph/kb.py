@@ -1,0 +1,204 @@
+"""Build the bundled knowledge base once, and reopen it instantly afterwards.
+
+A build reads the ontology, reference data and records, runs the importers over
+the tables in `data/sources/`, adds the derived periods, computes the OWL RL
+closure and writes everything as N-Quads, each source in its own named graph.
+The result is cached under a digest of every input, so editing any source file
+rebuilds it and nothing else does; queries and checks read the cache into an
+in-memory Oxigraph store, which loads it in well under a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import TIME, XSD
+
+from . import __version__
+from .importers import import_all
+from .loader import graph_to_quads, is_rdf_file, quads_to_dataset, quads_to_graph, read_quads
+from .namespaces import GOVYEAR, GRAPH
+from .reasoner import owl_rl_closure
+from .resources import cache_dir, kb_path, kb_root
+from .store import memory_store, named_quads
+
+SOURCE_FOLDERS = ("ontology", "reference", "records")
+INFERRED_GRAPH = str(GRAPH["inferred"])
+PERIODS_GRAPH = str(GRAPH["derived/periods"])
+DAY = "http://reference.data.gov.uk/id/day/"
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildInfo:
+    """What a build did, kept beside the cached dump and shown by `regimegraph build`."""
+
+    version: str
+    digest: str
+    graphs: dict[str, int] = field(default_factory=dict)
+    import_problems: list[str] = field(default_factory=list)
+    closure_input_triples: int = 0
+    closure_inferred_triples: int = 0
+    closure_seconds: float = 0.0
+    build_seconds: float = 0.0
+
+    @property
+    def triples(self) -> int:
+        return sum(self.graphs.values())
+
+
+@dataclass
+class KnowledgeBase:
+    """The built knowledge base: an Oxigraph store over the cached dump."""
+
+    dump: Path
+    info: BuildInfo
+    store: ox.Store
+
+    def dataset(self) -> Dataset:
+        """The same quads as an rdflib Dataset, for pySHACL and owlrl."""
+        return quads_to_dataset(named_quads(self.store))
+
+    def union_graph(self, include_inferred: bool = True) -> Graph:
+        """All graphs merged into one rdflib Graph."""
+        quads = iter(named_quads(self.store))
+        if not include_inferred:
+            inferred = ox.NamedNode(INFERRED_GRAPH)
+            quads = (q for q in quads if q.graph_name != inferred)
+        return quads_to_graph(quads)
+
+
+def source_files() -> list[Path]:
+    """Every RDF source file of the knowledge base, in a stable order."""
+    root = kb_root()
+    files: list[Path] = []
+    for folder in SOURCE_FOLDERS:
+        base = root / folder
+        if base.is_dir():
+            files.extend(p for p in sorted(base.rglob("*")) if p.is_file() and is_rdf_file(p))
+    return files
+
+
+def graph_name_for(path: Path) -> str:
+    """`records/papers/x.ttl` -> graph:records/papers/x."""
+    relative = path.relative_to(kb_root()).with_suffix("")
+    return str(GRAPH[relative.as_posix()])
+
+
+def input_digest() -> str:
+    """A digest of everything a build reads, and of the code version."""
+    digest = hashlib.sha256(__version__.encode())
+    inputs = [*source_files(), *sorted((kb_path("data", "sources")).glob("*.csv"))]
+    for path in inputs:
+        digest.update(path.relative_to(kb_root()).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def build(progress: Progress | None = None) -> tuple[list[ox.Quad], BuildInfo]:
+    """Assemble every graph and the closure; returns the quads and what happened."""
+    say = progress or (lambda _message: None)
+    started = time.perf_counter()
+    info = BuildInfo(version=__version__, digest=input_digest())
+    quads: list[ox.Quad] = []
+
+    for path in source_files():
+        name = graph_name_for(path)
+        loaded = read_quads(path, name)
+        quads.extend(loaded)
+        info.graphs[name] = len(loaded)
+
+    for slug, result in import_all(kb_path("data", "sources")).items():
+        name = str(GRAPH[f"import/{slug}"])
+        imported = list(graph_to_quads(result.graph, name))
+        quads.extend(imported)
+        info.graphs[name] = len(imported)
+        info.import_problems.extend(result.problems)
+
+    asserted = quads_to_graph(quads)
+    periods = government_year_periods(asserted)
+    quads.extend(graph_to_quads(periods, PERIODS_GRAPH))
+    info.graphs[PERIODS_GRAPH] = len(periods)
+    asserted += periods
+
+    say(f"computing the OWL RL closure of {len(asserted):,} triples (once per change)")
+    closure = owl_rl_closure(asserted)
+    quads.extend(graph_to_quads(closure.inferred, INFERRED_GRAPH))
+    info.graphs[INFERRED_GRAPH] = len(closure.inferred)
+    info.closure_input_triples = closure.input_triples
+    info.closure_inferred_triples = len(closure.inferred)
+    info.closure_seconds = round(closure.seconds, 2)
+    info.build_seconds = round(time.perf_counter() - started, 2)
+    return quads, info
+
+
+def government_year_periods(graph: Graph) -> Graph:
+    """Give every reference.data.gov.uk government year used its start and end.
+
+    Records cite a financial year by IRI (`government-year/2006-2007`); the
+    interval's days are derived here, so queries can compare dates without
+    every record repeating them.
+    """
+    periods = Graph()
+    used = {o for o in graph.objects() if isinstance(o, URIRef) and str(o).startswith(str(GOVYEAR))}
+    for iri in sorted(used):
+        slug = str(iri)[len(str(GOVYEAR)) :]
+        try:
+            first, second = (int(part) for part in slug.split("-"))
+        except ValueError:
+            continue
+        if second != first + 1:
+            continue
+        begin, end = URIRef(f"{DAY}{first}-04-01"), URIRef(f"{DAY}{second}-03-31")
+        periods.add((iri, RDF.type, TIME.ProperInterval))
+        periods.add((iri, RDFS.label, Literal(f"{first}/{str(second)[-2:]}")))
+        periods.add((iri, TIME.hasBeginning, begin))
+        periods.add((iri, TIME.hasEnd, end))
+        for instant, day in ((begin, f"{first}-04-01"), (end, f"{second}-03-31")):
+            periods.add((instant, RDF.type, TIME.Instant))
+            periods.add((instant, TIME.inXSDDate, Literal(day, datatype=XSD.date)))
+    return periods
+
+
+def write_dump(quads: list[ox.Quad], info: BuildInfo, dump: Path) -> None:
+    """Write the dump and its build record atomically: a reader never sees half a file."""
+    dump.parent.mkdir(parents=True, exist_ok=True)
+    ordered = sorted(
+        quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+    )
+    for target, payload in (
+        (dump, ox.serialize(ordered, format=ox.RdfFormat.N_QUADS)),
+        (dump.with_suffix(".json"), json.dumps(asdict(info), indent=2).encode()),
+    ):
+        handle, temporary = tempfile.mkstemp(dir=dump.parent, prefix=".building-")
+        with os.fdopen(handle, "wb") as out:
+            out.write(payload or b"")
+        os.replace(temporary, target)
+
+
+def open_kb(rebuild: bool = False, progress: Progress | None = None) -> KnowledgeBase:
+    """The knowledge base, built now if its sources changed since the last build."""
+    digest = input_digest()
+    dump = cache_dir() / f"kb-{__version__}-{digest[:16]}.nq"
+    if rebuild or not dump.exists() or not dump.with_suffix(".json").exists():
+        if progress:
+            progress("building the knowledge base from its sources")
+        quads, info = build(progress)
+        write_dump(quads, info, dump)
+    info = BuildInfo(**json.loads(dump.with_suffix(".json").read_text()))
+    return KnowledgeBase(dump=dump, info=info, store=memory_store(dump))
+
+
+def stderr_progress(message: str) -> None:
+    print(f"regimegraph: {message}", file=sys.stderr)
