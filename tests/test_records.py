@@ -37,10 +37,7 @@ DOMAIN_FILES = sorted((ROOT / "records" / "domain").glob("*.ttl"))
 RECORD_FILES = PAPER_FILES + DOMAIN_FILES
 SEED_PAPERS = sorted((ROOT / "data" / "papers").glob("00[0-4]_*.txt"))
 STAR_RATINGS_CSV = ROOT / "data" / "sources" / "historic_social_services_star_ratings_PARTIAL.csv"
-DOMAIN_MD_CANDIDATES = (
-    ROOT / "reference" / "DOMAIN.md",
-    ROOT.parent / "shared" / "reference" / "DOMAIN.md",
-)
+DOMAIN_MD = ROOT / "reference" / "DOMAIN.md"
 
 RECORD_TYPES = (
     RG.Inspection,
@@ -205,11 +202,8 @@ def test_every_excerpt_belongs_to_a_source_with_an_address() -> None:
 
 
 def test_domain_excerpts_quote_domain_md_or_the_star_ratings_table() -> None:
-    domain_md = next((p for p in DOMAIN_MD_CANDIDATES if p.is_file()), None)
-    if domain_md is None:
-        pytest.skip("reference/DOMAIN.md is not available here")
     haystacks = (
-        _collapse(domain_md.read_text(encoding="utf-8")),
+        _collapse(DOMAIN_MD.read_text(encoding="utf-8")),
         _collapse(STAR_RATINGS_CSV.read_text(encoding="utf-8")),
     )
     graph = _parse(DOMAIN_FILES)
