@@ -97,7 +97,11 @@ def read_graph(path: Path) -> Graph:
 # --- term conversion -------------------------------------------------------
 
 
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph) -> Node:
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph
+
+
+def to_rdflib(term: OxTerm) -> Node:
+    """An Oxigraph term as rdflib's; RDF-star quoted triples are not supported."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -132,21 +136,18 @@ def graph_to_quads(graph: Graph, graph_name: str) -> Iterator[ox.Quad]:
     """An rdflib graph's triples as quads in one named graph."""
     name = ox.NamedNode(graph_name)
     for s, p, o in graph:
-        yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name)
+        subject, predicate = to_oxigraph(s), to_oxigraph(p)
+        if isinstance(subject, ox.Literal) or not isinstance(predicate, ox.NamedNode):
+            raise TypeError(f"not an RDF triple: {s!r} {p!r} {o!r}")
+        yield ox.Quad(subject, predicate, to_oxigraph(o), name)
 
 
 def quads_to_dataset(quads: Iterable[ox.Quad]) -> Dataset:
     """Quads as an rdflib Dataset, keeping their named graphs."""
     dataset = Dataset()
     for q in quads:
-        dataset.add(
-            (
-                to_rdflib(q.subject),
-                to_rdflib(q.predicate),
-                to_rdflib(q.object),
-                to_rdflib(q.graph_name),
-            )
-        )
+        graph = dataset.graph(to_rdflib(q.graph_name))  # type: ignore[arg-type]
+        graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
     return dataset
 
 

@@ -148,7 +148,7 @@ def render(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, fmt: s
         "json": ox.QueryResultsFormat.JSON,
         "xml": ox.QueryResultsFormat.XML,
     }
-    return result.serialize(format=formats[fmt])
+    return result.serialize(format=formats[fmt]) or b""
 
 
 def _boolean(value: bool, fmt: str) -> bytes:

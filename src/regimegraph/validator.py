@@ -100,7 +100,7 @@ def findings_from(report: Graph, shapes: Graph) -> list[Finding]:
         owner = _owning_shape(shapes, shape)
         found.add(
             Finding(
-                severity=SEVERITIES.get(severity, str(severity)),  # type: ignore[arg-type]
+                severity=SEVERITIES.get(URIRef(str(severity)), str(severity)),
                 rule=_name(owner if owner is not None else shape),
                 focus=_name(report.value(result, SH.focusNode)),
                 message=messages[0] if messages else "",

@@ -444,7 +444,7 @@ class CouncilResolver:
     def from_graph(cls, graph: Graph, aliases: Path | str | None = None) -> CouncilResolver:
         """A resolver over the councils in `graph` and an alias file (default: the curated one)."""
         councils: list[_Council] = []
-        for iri in sorted(set(graph.subjects(RDF.type, RG.Council))):
+        for iri in sorted(set(graph.subjects(RDF.type, RG.Council)), key=str):
             if not isinstance(iri, URIRef):
                 continue
             label = graph.value(iri, RDFS.label)
