@@ -36,6 +36,8 @@ POST = Namespace(BASE + "id/post/")
 PERSON = Namespace(BASE + "id/person/")
 SOURCE = Namespace(BASE + "id/source/")
 STATEMENT = Namespace(BASE + "id/statement/")
+DUTY = Namespace(BASE + "id/duty/")
+ENQUIRY = Namespace(BASE + "id/enquiry/")
 GRAPH = Namespace(BASE + "graph/")
 
 # Outside identifiers we link to rather than mint.
@@ -82,6 +84,8 @@ PREFIXES: dict[str, Namespace] = {
     "person": PERSON,
     "source": SOURCE,
     "statement": STATEMENT,
+    "duty": DUTY,
+    "enquiry": ENQUIRY,
     "graph": GRAPH,
     "area": AREA,
     "localgov": LOCALGOV,

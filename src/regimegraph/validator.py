@@ -41,6 +41,9 @@ class Finding:
     sources: tuple[str, ...] = ()
     legal_force: str | None = None
     constraint: str | None = None
+    file: str | None = None
+    line: int | None = None
+    shape: str | None = None
 
     def sort_key(self) -> tuple[int, str, str, str, str]:
         return (SEVERITY_ORDER.get(self.severity, 9), self.rule, self.focus,
@@ -109,6 +112,7 @@ def findings_from(report: Graph, shapes: Graph) -> list[Finding]:
                 sources=tuple(sorted(_citations(shapes, shape, owner))),
                 legal_force=_optional(_first(shapes, (shape, owner), RG.legalForce)),
                 constraint=_optional(report.value(result, SH.sourceConstraintComponent)),
+                shape=_optional(shape),
             )
         )
     return sorted(found, key=Finding.sort_key)

@@ -1,0 +1,199 @@
+"""`regimegraph check`: records, with the ontology and reference data, against the rules.
+
+The pipeline: read the record files (or the bundled knowledge base) together
+with the ontology and reference data into an Oxigraph store; run the
+derivations (rules/derivations/*.rq) and derive the duties for the check date;
+validate everything with the SHACL shapes in rules/ (pySHACL, SHACL Core);
+then fill each finding's message from the facts of its focus node and point it
+at the file and line of the record concerned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS
+
+from .derivations import run_derivations
+from .duties import Duty, derive_duties, duty_quads
+from .errors import UsageError
+from .kb import graph_name_for, open_kb, source_files
+from .loader import FORMATS, is_rdf_file, quads_to_graph, read_graph, read_quads
+from .locations import RecordIndex
+from .namespaces import GRAPH, RG
+from .query import compact
+from .resources import kb_path, kb_root
+from .store import merge_into_default_graph, named_quads
+from .validator import Finding, run_shacl
+
+DERIVED_GRAPH = str(GRAPH["derived/rules"])
+DUTIES_GRAPH = str(GRAPH["derived/duties"])
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@dataclass
+class CheckResult:
+    """What a check found, and what it looked at."""
+
+    check_date: date
+    findings: list[Finding]
+    files: list[Path] = field(default_factory=list)
+    duties: list[Duty] = field(default_factory=list)
+    triples: int = 0
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+def record_files(paths: list[Path]) -> list[Path]:
+    """The RDF files named, or found under the folders named; bad paths are usage errors."""
+    files: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or folder")
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and is_rdf_file(p)
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                kinds = ", ".join(sorted(FORMATS))
+                raise UsageError(f"{path}: no record files ({kinds}) in this folder")
+            files.extend(found)
+        elif is_rdf_file(path):
+            files.append(path)
+        else:
+            raise UsageError(
+                f"{path}: not a record file; expected one of {', '.join(sorted(FORMATS))}"
+            )
+    return list(dict.fromkeys(files))
+
+
+def context_quads() -> list[ox.Quad]:
+    """The ontology and reference data every check runs with."""
+    quads: list[ox.Quad] = []
+    for path in source_files():
+        relative = path.relative_to(kb_root()).parts[0]
+        if relative in ("ontology", "reference"):
+            quads.extend(read_quads(path, graph_name_for(path)))
+    return quads
+
+
+def shapes_graph(folder: Path | None = None) -> Graph:
+    """Every shapes file under rules/ (derivation queries are not shapes)."""
+    base = folder or kb_path("rules")
+    graph = Graph()
+    for path in sorted(base.rglob("*.ttl")):
+        graph += read_graph(path)
+    return graph
+
+
+def check(paths: list[Path] | None, today: date, rules: Path | None = None) -> CheckResult:
+    """Check record files (or, with no paths, the bundled knowledge base)."""
+    store = ox.Store()
+    files: list[Path] = []
+    if paths:
+        files = record_files(paths)
+        store.extend(context_quads())
+        for path in files:
+            store.extend(read_quads(path, path.resolve().as_uri()))
+    else:
+        kb = open_kb()
+        inferred = ox.NamedNode(str(GRAPH["inferred"]))
+        store.extend([q for q in named_quads(kb.store) if q.graph_name != inferred])
+        files = [p for p in source_files() if p.relative_to(kb_root()).parts[0] == "records"]
+    merge_into_default_graph(store)
+
+    run_derivations(store, DERIVED_GRAPH, _derivation_files(rules))
+    duties = derive_duties(store, today)
+    store.extend(duty_quads(duties, today, DUTIES_GRAPH))
+
+    data = quads_to_graph(named_quads(store))
+    validation = run_shacl(data, shapes_graph(rules), inference="none", advanced=False)
+    index = RecordIndex(files, root=Path.cwd())
+    findings = sorted(
+        {_locate(_fill(f, data), data, index) for f in validation.findings},
+        key=Finding.sort_key,
+    )
+    return CheckResult(
+        check_date=today, findings=findings, files=files, duties=duties, triples=len(data)
+    )
+
+
+def _derivation_files(rules: Path | None) -> list[Path] | None:
+    if rules is None:
+        return None
+    folder = rules / "derivations"
+    return sorted(folder.glob("*.rq")) if folder.is_dir() else []
+
+
+def _fill(finding: Finding, data: Graph) -> Finding:
+    """Replace {name} in a message with the focus node's rg:name values."""
+    if "{" not in finding.message:
+        return finding
+    focus = URIRef(finding.focus)
+
+    def value(match: re.Match[str]) -> str:
+        values = sorted(_show(data, v) for v in data.objects(focus, RG[match.group(1)]))
+        return "; ".join(values) if values else f"(no {match.group(1)})"
+
+    return replace(finding, message=_PLACEHOLDER.sub(value, finding.message))
+
+
+def _show(data: Graph, node: object) -> str:
+    if isinstance(node, Literal):
+        return str(node)
+    if isinstance(node, URIRef):
+        label = data.value(node, RDFS.label) or data.value(node, SKOS.prefLabel)
+        if label is not None:
+            return str(label)
+        return compact(ox.NamedNode(str(node)))
+    return str(node)
+
+
+def _locate(finding: Finding, data: Graph, index: RecordIndex) -> Finding:
+    """Point the finding at the record concerned: for a duty, the record that triggered it.
+
+    A record written in a checked file is located there; one imported from a
+    table (or read from a paper) is located at the row or passage its
+    provenance quotes, so every finding can be followed to its source.
+    """
+    target = finding.focus
+    trigger = data.value(URIRef(target), RG.triggeredBy)
+    if trigger is not None:
+        target = str(trigger)
+    where = index.locate(target) or _provenance_location(data, URIRef(target))
+    if where is None:
+        return finding
+    return replace(finding, file=where[0], line=where[1])
+
+
+def _provenance_location(data: Graph, record: URIRef) -> tuple[str, int] | None:
+    """The file and line of the passage a record was derived from, if it has one."""
+    places = []
+    for excerpt in data.objects(record, PROV.wasDerivedFrom):
+        start = data.value(excerpt, RG.charStart)
+        source = data.value(excerpt, DCTERMS.isPartOf)
+        local = data.value(source, RG.localFile) if source is not None else None
+        if start is None or local is None:
+            continue
+        path = kb_root() / str(local)
+        if path.is_file():
+            text = _source_text(path)
+            places.append((str(local), text.count("\n", 0, int(str(start))) + 1))
+    return min(places) if places else None
+
+
+@cache
+def _source_text(path: Path) -> str:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return handle.read()

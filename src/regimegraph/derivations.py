@@ -1,0 +1,52 @@
+"""Derived facts the rules check, computed once per check and kept apart from the data.
+
+Two kinds: due dates and duty statuses, which need calendar arithmetic and
+live in duties.py; and everything else (CQC percentages and bands, the scale a
+judgment's value should be on, date bounds), written as SPARQL CONSTRUCT files
+in rules/derivations/ and run here on Oxigraph. Running a derivation once over
+the whole graph costs milliseconds, where a SHACL-AF rule in pySHACL runs per
+focus node (about 10 ms each); and keeping derived triples in their own named
+graph lets a user see what was asserted and what was computed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import ShapesError
+from .namespaces import PREFIXES
+from .resources import kb_path
+
+
+def derivation_files(folder: Path | None = None) -> list[Path]:
+    base = folder or kb_path("rules", "derivations")
+    return sorted(base.glob("*.rq")) if base.is_dir() else []
+
+
+def run_derivations(store: ox.Store, graph_name: str, files: list[Path] | None = None) -> int:
+    """Run every CONSTRUCT over the store's default graph; add results to `graph_name`.
+
+    Files run in name order and each sees what the earlier ones derived, so a
+    derivation can build on another (number the files). Returns the number of
+    triples added. The store's default graph must already be the merge of the
+    data (store.merge_into_default_graph).
+    """
+    target = ox.NamedNode(graph_name)
+    prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    total = 0
+    for path in files if files is not None else derivation_files():
+        try:
+            result = store.query(path.read_text(encoding="utf-8"), prefixes=prefixes)
+        except SyntaxError as error:
+            raise ShapesError(f"{path}: SPARQL syntax error: {error}") from None
+        if not isinstance(result, ox.QueryTriples):
+            raise ShapesError(f"{path}: a derivation must be a CONSTRUCT query")
+        triples = list(result)
+        store.extend([ox.Quad(t.subject, t.predicate, t.object, target) for t in triples])
+        store.extend(
+            [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+        )
+        total += len(triples)
+    return total
