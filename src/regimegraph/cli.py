@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -167,6 +168,59 @@ def query(sparql: str | None, query_file: Path | None, fmt: str, output: Path | 
     else:
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()
+
+
+def _check_date(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--today {value!r}: expected a date as YYYY-MM-DD") from None
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", default="text", show_default=True,
+              type=click.Choice(["text", "json", "junit", "sarif"]),
+              help="text for people; json (docs/check-report.schema.json); junit for "
+                   "GitLab and Jenkins; sarif for GitHub code scanning.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file instead of standard output.")
+@click.option("--fail-on", default="violation", show_default=True,
+              type=click.Choice(["violation", "warning", "info"]),
+              help="Exit 1 when a finding of this severity or worse is reported.")
+@click.option("--today", "today", metavar="YYYY-MM-DD",
+              help="The date deadlines are judged on (default: today), for repeatable runs.")
+@click.option("--rules", type=click.Path(file_okay=False, path_type=Path),
+              help="Use the shapes and derivations in this folder instead of the bundled rules.")
+@friendly_errors
+def check(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str,
+          today: str | None, rules: Path | None) -> None:
+    """Check inspection records against the statutory obligations and consistency rules.
+
+    PATHS are record files or folders (Turtle, TriG, N-Triples, N-Quads,
+    JSON-LD), checked together with the ontology and reference data; with no
+    PATH, the bundled knowledge base. Exit 0 when nothing reaches --fail-on,
+    1 when findings do, 2 on bad input.
+    """
+    from .checker import check as run_check
+    from .report import exit_code, render
+
+    if rules is not None and not rules.is_dir():
+        raise UsageError(f"--rules {rules}: no such folder")
+    result = run_check(list(paths) or None, _check_date(today), rules=rules)
+    colour = output is None and fmt == "text" and sys.stdout.isatty() and not os.environ.get(
+        "NO_COLOR")
+    text = render(result, fmt, colour=colour)
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"{output}: cannot be written: {error}") from None
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+    sys.exit(exit_code(result, fail_on))
 
 
 __all__ = ["EXIT_USAGE", "main"]

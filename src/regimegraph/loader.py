@@ -83,6 +83,8 @@ def _syntax_error(path: Path, error: SyntaxError) -> InputError:
     line = error.lineno or (int(match.group(1)) if match else None)
     column = error.offset or (int(match.group(2)) if match else None)
     reason = message.split(": ", 1)[1] if message.startswith("Parser error") else message
+    # The location is already in front; drop the parser's own "(file, line N)".
+    reason = re.sub(r"\s*\([^()]*, line \d+\)$", "", reason)
     return InputError(path, f"syntax error: {reason}", line=line, column=column)
 
 
