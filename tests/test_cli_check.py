@@ -67,7 +67,7 @@ def test_output_is_identical_between_runs() -> None:
 
 
 def test_missing_path_is_one_line_exit_2(tmp_path: Path) -> None:
-    code, out, err = run(str(tmp_path / "nowhere"), *TODAY)
+    code, _, err = run(str(tmp_path / "nowhere"), *TODAY)
     assert code == 2
     assert err == f"regimegraph: error: {tmp_path / 'nowhere'}: no such file or folder\n"
 
