@@ -10,69 +10,89 @@ review.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 _PREFIX = re.compile(r"^\s*@?prefix\s+([A-Za-z][\w-]*)?:\s*<([^>]*)>", re.IGNORECASE | re.M)
+# A statement's subject at the start of a line (optionally inside a TriG graph block).
+_START = re.compile(
+    r"^(?:GRAPH\s+\S+\s*\{\s*|\{\s*)?"
+    r"(<[^<>\s]*>|[A-Za-z][\w-]*:[\w.\-]*[\w\-]|:[\w.\-]*[\w\-])"
+)
+_JSON_ID = re.compile(r'"@id"\s*:\s*"([^"]+)"')
 
 
 class RecordIndex:
-    """Look up the file and line of a subject IRI among the checked files."""
+    """Look up the file and line of a subject IRI among the checked files.
+
+    Each file is read once: every line that starts a statement is indexed by
+    its first token (a full IRI or a prefixed name, expanded with the file's
+    own prefixes), so a lookup costs a dictionary access however many findings
+    a check reports.
+    """
 
     def __init__(self, files: list[Path], root: Path | None = None) -> None:
         self._files = files
         self._root = root
-        self._texts: dict[Path, list[str]] = {}
-        self._prefixes: dict[Path, list[tuple[str, str]]] = {}
-        self._cache: dict[str, tuple[str, int] | None] = {}
+        self._starts: dict[str, tuple[str, int]] | None = None
+        self._mentions: dict[str, tuple[str, int] | None] = {}
 
-    def _lines(self, path: Path) -> list[str]:
-        if path not in self._texts:
-            text = path.read_text(encoding="utf-8", errors="replace")
-            self._texts[path] = text.splitlines()
-            self._prefixes[path] = sorted(
-                ((prefix or "", iri) for prefix, iri in _PREFIX.findall(text)),
-                key=lambda pair: -len(pair[1]),
-            )
-        return self._texts[path]
+    def _index(self) -> dict[str, tuple[str, int]]:
+        if self._starts is None:
+            self._starts = {}
+            for path in self._files:
+                self._index_file(path, self._starts)
+        return self._starts
 
-    def _forms(self, path: Path, iri: str) -> list[str]:
-        forms = [f"<{iri}>"]
-        for prefix, namespace in self._prefixes[path]:
-            if iri.startswith(namespace) and namespace:
-                local = iri[len(namespace) :]
-                if re.fullmatch(r"[\w.\-]*", local):
-                    forms.append(f"{prefix}:{local}")
-        if path.suffix.lower() in (".jsonld", ".json"):
-            forms.append(json.dumps(iri))
-        return forms
+    def _index_file(self, path: Path, starts: dict[str, tuple[str, int]]) -> None:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        prefixes = {prefix or "": iri for prefix, iri in _PREFIX.findall(text)}
+        shown = self._display(path)
+        is_json = path.suffix.lower() in (".jsonld", ".json")
+        for number, line in enumerate(text.splitlines(), start=1):
+            if is_json:
+                for iri in _JSON_ID.findall(line):
+                    starts.setdefault(iri, (shown, number))
+                continue
+            match = _START.match(line)
+            if not match:
+                continue
+            token = match.group(1)
+            if token.startswith("<"):
+                iri = token[1:-1]
+            else:
+                prefix, _, local = token.partition(":")
+                if prefix not in prefixes:
+                    continue
+                iri = prefixes[prefix] + local
+            starts.setdefault(iri, (shown, number))
 
     def locate(self, iri: str) -> tuple[str, int] | None:
-        if iri in self._cache:
-            return self._cache[iri]
-        found: tuple[str, int] | None = None
-        mention: tuple[str, int] | None = None
+        found = self._index().get(iri)
+        if found is not None:
+            return found
+        if iri not in self._mentions:
+            self._mentions[iri] = self._first_mention(iri)
+        return self._mentions[iri]
+
+    def _first_mention(self, iri: str) -> tuple[str, int] | None:
+        """Where a record is only mentioned (an object, not a subject): its first mention."""
         for path in self._files:
-            lines = self._lines(path)
-            forms = self._forms(path, iri)
-            pattern = re.compile(
-                "(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w\-:.]*[\w\-:])"
+            text = path.read_text(encoding="utf-8", errors="replace")
+            prefixes = sorted(
+                ((prefix or "", ns) for prefix, ns in _PREFIX.findall(text)),
+                key=lambda pair: -len(pair[1]),
             )
-            for number, line in enumerate(lines, start=1):
-                match = pattern.search(line)
-                if not match:
-                    continue
-                if line[: match.start()].strip() in ("", "{", "GRAPH"):
-                    found = (self._display(path), number)
-                    break
-                if mention is None:
-                    mention = (self._display(path), number)
-            if found:
-                break
-        result = found or mention
-        self._cache[iri] = result
-        return result
+            forms = [f"<{iri}>"] + [
+                f"{prefix}:{iri[len(ns):]}" for prefix, ns in prefixes
+                if ns and iri.startswith(ns) and re.fullmatch(r"[\w.\-]*", iri[len(ns):])
+            ]
+            pattern = re.compile(
+                "(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w\-:.]*[\w\-:])")
+            for number, line in enumerate(text.splitlines(), start=1):
+                if pattern.search(line):
+                    return self._display(path), number
+        return None
 
     def _display(self, path: Path) -> str:
         if self._root is not None:
