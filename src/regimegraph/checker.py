@@ -78,19 +78,40 @@ def record_files(paths: list[Path]) -> list[Path]:
     return list(dict.fromkeys(files))
 
 
-def context_quads() -> list[ox.Quad]:
-    """The ontology and reference data every check runs with."""
+@cache
+def _context_quads() -> tuple[ox.Quad, ...]:
     quads: list[ox.Quad] = []
     for path in source_files():
         relative = path.relative_to(kb_root()).parts[0]
         if relative in ("ontology", "reference"):
             quads.extend(read_quads(path, graph_name_for(path)))
-    return quads
+    return tuple(quads)
+
+
+def context_quads() -> list[ox.Quad]:
+    """The ontology and reference data every check runs with (read once per process)."""
+    return list(_context_quads())
 
 
 def shapes_graph(folder: Path | None = None) -> Graph:
-    """Every shapes file under rules/ (derivation queries are not shapes)."""
-    base = folder or kb_path("rules")
+    """Every shapes file under rules/ (derivation queries are not shapes).
+
+    The bundled rules are parsed once per process; a copy is returned, since
+    pySHACL may add to the graph it is given.
+    """
+    if folder is None:
+        copy = Graph()
+        copy += _bundled_shapes()
+        return copy
+    return _read_shapes(folder)
+
+
+@cache
+def _bundled_shapes() -> Graph:
+    return _read_shapes(kb_path("rules"))
+
+
+def _read_shapes(base: Path) -> Graph:
     graph = Graph()
     for path in sorted(base.rglob("*.ttl")):
         graph += read_graph(path)

@@ -10,7 +10,7 @@ are plain words.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyshacl
 from rdflib import RDF, BNode, Graph, Literal, URIRef
@@ -115,7 +115,27 @@ def findings_from(report: Graph, shapes: Graph) -> list[Finding]:
                 shape=_optional(shape),
             )
         )
-    return sorted(found, key=Finding.sort_key)
+    return _merge_pairs(found)
+
+
+def _merge_pairs(found: set[Finding]) -> list[Finding]:
+    """One finding per problem: sh:equals reports a mismatch from both sides.
+
+    A derived CQC rating of Good against a published Requires improvement gives
+    two results with the same message and the two values; a person needs one
+    finding naming both.
+    """
+    groups: dict[tuple[object, ...], list[Finding]] = {}
+    for finding in found:
+        key = (finding.severity, finding.rule, finding.shape, finding.focus, finding.path,
+               finding.message, finding.constraint)
+        groups.setdefault(key, []).append(finding)
+    merged = []
+    for members in groups.values():
+        first = min(members, key=lambda f: f.value or "")
+        values = sorted({f.value for f in members if f.value is not None})
+        merged.append(replace(first, value="; ".join(values) if values else None))
+    return sorted(merged, key=Finding.sort_key)
 
 
 def _owning_shape(shapes: Graph, shape: Node | None) -> Node | None:
