@@ -158,12 +158,18 @@ def _derivation_files(rules: Path | None) -> list[Path] | None:
 
 
 def _fill(finding: Finding, data: Graph) -> Finding:
-    """Replace {name} in a message with the focus node's rg:name values."""
+    """Replace {name} in a message with the focus node's rg:name values.
+
+    {focus} names the focus node itself (its label, or its IRI), so a message
+    says which record it is about.
+    """
     if "{" not in finding.message:
         return finding
     focus = URIRef(finding.focus)
 
     def value(match: re.Match[str]) -> str:
+        if match.group(1) == "focus":
+            return _show(data, focus)
         values = sorted(_show(data, v) for v in data.objects(focus, RG[match.group(1)]))
         return "; ".join(values) if values else f"(no {match.group(1)})"
 
