@@ -140,7 +140,9 @@ def check(paths: list[Path] | None, today: date, rules: Path | None = None) -> C
 
     data = quads_to_graph(named_quads(store))
     validation = run_shacl(data, shapes_graph(rules), inference="none", advanced=False)
-    index = RecordIndex(files, root=Path.cwd())
+    # The bundled records are shown as the repository names them (records/...),
+    # wherever the package is installed; a user's files relative to where they ran it.
+    index = RecordIndex(files, root=Path.cwd() if paths else kb_root())
     findings = sorted(
         {_locate(_fill(f, data), data, index) for f in validation.findings},
         key=Finding.sort_key,
