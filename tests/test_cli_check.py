@@ -98,3 +98,18 @@ def test_unknown_file_type_and_bad_options() -> None:
     assert code == 2 and "--today '23/11/2026': expected a date as YYYY-MM-DD" in err
     code, _, err = run(str(LATE), "--format", "html")
     assert code == 2 and "Invalid value for '--format'" in err
+
+
+def test_records_in_json_ld_and_n_triples_are_checked_and_located(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    quads = list(ox.parse(path=str(LATE), format=ox.RdfFormat.TURTLE))
+    for suffix, fmt in ((".jsonld", ox.RdfFormat.JSON_LD), (".nt", ox.RdfFormat.N_TRIPLES)):
+        target = tmp_path / f"late{suffix}"
+        target.write_bytes(ox.serialize(quads, format=fmt) or b"")
+        code, out, err = run(str(target), *TODAY, "--format", "json")
+        assert code == 1, err
+        [o1] = [f for f in json.loads(out)["findings"] if f["rule"] == "rgsh:O1"]
+        assert o1["severity"] == "violation"
+        assert o1["location"]["file"].endswith(f"late{suffix}")
+        assert o1["location"]["line"] >= 1
