@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from rdflib import URIRef
 
+from fixture_files import header
 from regimegraph.checker import check, shapes_graph
 from regimegraph.namespaces import RG, RGSH, SH
 
@@ -26,16 +27,6 @@ FIXTURES = Path(__file__).resolve().parent / "obligations"
 RULES = Path(__file__).resolve().parents[1] / "rules" / "obligations"
 TODAY = date(2026, 11, 23)
 FILES = sorted(FIXTURES.glob("*/*.ttl"))
-
-
-def header(path: Path) -> dict[str, str]:
-    fields = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.startswith("# "):
-            break
-        key, _, text = line[2:].partition(": ")
-        fields[key] = text
-    return fields
 
 
 def test_fixtures_were_found_and_every_obligation_has_both_kinds() -> None:

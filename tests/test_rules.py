@@ -24,6 +24,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import RDF, Graph
 
+from fixture_files import header
 from regimegraph.checker import DERIVED_GRAPH, CheckResult, check
 from regimegraph.derivations import run_derivations
 from regimegraph.kb import KnowledgeBase
@@ -49,16 +50,6 @@ def own_shapes() -> Graph:
 @cache
 def node_shapes() -> frozenset[str]:
     return frozenset(str(s) for s in own_shapes().subjects(RDF.type, SH.NodeShape))
-
-
-def header(path: Path) -> dict[str, str]:
-    fields = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.startswith("# "):
-            break
-        key, _, text = line[2:].partition(": ")
-        fields[key] = text
-    return fields
 
 
 def test_fixtures_were_found() -> None:
