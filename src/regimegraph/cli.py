@@ -53,15 +53,7 @@ def friendly_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-class _Group(click.Group):
-    """Usage errors exit 2 with one line, like every other bad input."""
-
-    def main(self, *args: Any, **kwargs: Any) -> Any:
-        kwargs.setdefault("standalone_mode", True)
-        return super().main(*args, **kwargs)
-
-
-@click.group(cls=_Group)
+@click.group()
 @click.version_option(__version__, prog_name="regimegraph")
 def main() -> None:
     """A knowledge graph and rules engine for English social care inspection regimes."""
