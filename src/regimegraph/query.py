@@ -21,15 +21,11 @@ import pyoxigraph as ox
 
 from .errors import QueryError, UsageError
 from .namespaces import PREFIXES
+from .readonly import refusal
 
 TABULAR_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = ("turtle", "nt", "jsonld", "trig")
 
-_PROLOGUE = re.compile(r"^(\s|#[^\n]*\n|(PREFIX|BASE)\s+[^\n]*\n)*", re.IGNORECASE)
-_UPDATE = re.compile(
-    r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE
-)
-_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 _LOCATION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
 
 
@@ -43,14 +39,9 @@ class Table:
 
 def execute(store: ox.Store, text: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     """Parse and run one query; bad or disallowed SPARQL raises QueryError."""
-    body = _PROLOGUE.sub("", text, count=1)
-    if _UPDATE.match(body):
-        raise QueryError(
-            "this is SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...): only read-only "
-            "queries (SELECT, ASK, CONSTRUCT, DESCRIBE) are accepted"
-        )
-    if _SERVICE.search(_strip_strings_and_comments(text)):
-        raise QueryError("SERVICE (federated query) is not allowed: queries run on local data only")
+    reason = refusal(text)
+    if reason is not None:
+        raise QueryError(reason)
     try:
         return store.query(
             text,
@@ -68,14 +59,6 @@ def _describe_syntax_error(message: str) -> str:
         line, column, reason = match.groups()
         return f"SPARQL syntax error at line {line}, column {column}: {reason.strip()}"
     return f"SPARQL syntax error: {message}"
-
-
-def _strip_strings_and_comments(text: str) -> str:
-    """The query without string literals, IRIs and comments, so a SERVICE test is not fooled."""
-    text = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'', "", text)
-    text = re.sub(r'"(\\.|[^"\\\n])*"|\'(\\.|[^\'\\\n])*\'', "", text)
-    text = re.sub(r"<[^<>\s]*>", "", text)
-    return re.sub(r"#[^\n]*", "", text)
 
 
 def to_table(solutions: ox.QuerySolutions) -> Table:

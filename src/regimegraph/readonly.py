@@ -1,0 +1,99 @@
+"""Whether a SPARQL query may run: read-only, and on local data only.
+
+Used by `regimegraph query` and by the endpoint, so both refuse the same
+things with the same words. Updates could not run anyway (queries go to
+pyoxigraph's Store.query, whose grammar has no update forms): refusing them
+here only gives a clear message. SERVICE would make pyoxigraph call out over
+HTTP, so it is refused wherever the keyword appears outside strings, IRIs and
+comments, and, where a scan cannot be sure, after a full parse.
+"""
+
+from __future__ import annotations
+
+import re
+
+_TOKEN = re.compile(
+    r"""(?P<comment>\#[^\n\r]*)
+      | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+                 | '''(?:[^'\\]|\\.|'(?!''))*'''
+                 | "(?:[^"\\\n\r]|\\.)*"
+                 | '(?:[^'\\\n\r]|\\.)*')
+      | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
+      | (?P<word>\w+)
+      | (?P<other>.)""",
+    re.VERBOSE | re.DOTALL,
+)
+_UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY",
+                 "WITH"}
+
+
+def refusal(text: str) -> str | None:
+    """Why a query is not accepted (an update, LOAD or SERVICE), or None if it may run.
+
+    Updates could not run anyway (queries go to `Store.query`, whose grammar has
+    no update forms): this check only gives a clear message. SERVICE would make
+    pyoxigraph call out over HTTP, so it is refused wherever the keyword
+    appears outside strings, IRIs and comments; a word is only excused when it
+    is a variable (?service), a language tag or part of a prefixed name
+    (ex:service, service:x).
+    """
+    in_prologue = True
+    in_declaration = False
+    for match in _TOKEN.finditer(text):
+        group = match.lastgroup
+        if group == "comment" or (group == "other" and match.group().isspace()):
+            continue
+        if group != "word":
+            if group == "iri":
+                in_declaration = False
+            elif not in_declaration:
+                in_prologue = False
+            continue
+        start, end = match.span()
+        before = text[start - 1] if start else ""
+        after = text[end : end + 1]
+        upper = match.group().upper()
+        keyword = before not in ("?", "$", ":", "@") and after != ":"
+        if keyword and upper == "SERVICE":
+            return _NO_SERVICE
+        if in_prologue and not in_declaration:
+            if keyword and upper in ("PREFIX", "BASE"):
+                in_declaration = True
+            else:
+                in_prologue = False
+                if keyword and upper in _UPDATE_WORDS:
+                    return _NO_UPDATE
+    if _SERVICE_WORD.search(text) and _parsed_service(text):
+        return _NO_SERVICE
+    return None
+
+
+_SERVICE_WORD = re.compile(r"service", re.IGNORECASE)
+_NO_UPDATE = ("read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is not accepted; "
+              "only read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) run")
+_NO_SERVICE = "SERVICE (federated query) is not allowed: queries run on local data only"
+
+
+def _parsed_service(text: str) -> bool:
+    """Whether a full SPARQL parser finds a SERVICE pattern (or cannot parse the query).
+
+    The scan above cannot always tell `<` the IRI from `<` less-than (FILTER(?a<'x>')
+    then SERVICE hides behind what looks like a string); rdflib's parser reads the
+    grammar as pyoxigraph does. A query mentioning SERVICE that it cannot parse is
+    refused: it could not be shown to be safe.
+    """
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    def found(node: object) -> bool:
+        if isinstance(node, CompValue):
+            return node.name == "ServiceGraphPattern" or any(found(v) for v in node.values())
+        if isinstance(node, list | tuple | ParseResults):
+            return any(found(v) for v in node)
+        return False
+
+    try:
+        return found(parseQuery(text))
+    except Exception:
+        return True
