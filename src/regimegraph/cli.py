@@ -219,4 +219,42 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str,
     sys.exit(exit_code(result, fail_on))
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on (0.0.0.0 for every interface).")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--data", "data_files", multiple=True, type=click.Path(path_type=Path),
+              help="Also serve this RDF file (repeatable); N-Quads and TriG keep their graphs.")
+@click.option("--no-kb", is_flag=True, help="Do not serve the bundled knowledge base.")
+@click.option("--query-timeout", type=float, metavar="SECONDS",
+              help="Seconds a query may run (default 10).")
+@click.option("--max-rows", type=int, help="Most result rows returned (default 10000).")
+@click.option("--workers", type=int, help="Query worker processes (default 2).")
+@click.option("--cors", "cors_origins", metavar="ORIGIN",
+              help="Access-Control-Allow-Origin ('*' by default, '' for none).")
+@click.option("--base-url", metavar="URL", help="Public base URL when behind a proxy.")
+@click.option("--debug", is_flag=True, help="Use Flask's development server (not for production).")
+@friendly_errors
+def serve(host: str, port: int, data_files: tuple[Path, ...], no_kb: bool,
+          query_timeout: float | None, max_rows: int | None, workers: int | None,
+          cors_origins: str | None, base_url: str | None, debug: bool) -> None:
+    """Serve the knowledge base: a SPARQL 1.1 endpoint at /sparql and pages for people.
+
+    Read-only and safe to expose: updates, LOAD and SERVICE are refused, each
+    query has a time limit and a row limit. Settings also come from
+    REGIMEGRAPH_* environment variables (docs/sparql.md).
+    """
+    from .config import Settings
+    from .web.server import serve as run_server
+
+    for path in data_files:
+        if not path.is_file():
+            raise UsageError(f"--data {path}: no such file")
+    settings = Settings.from_env(
+        query_timeout=query_timeout, max_rows=max_rows, workers=workers,
+        cors_origins=cors_origins, base_url=base_url,
+        include_kb=False if no_kb else None, data_files=data_files or None)
+    run_server(settings, host=host, port=port, debug=debug, echo=click.echo)
+
+
 __all__ = ["EXIT_USAGE", "main"]

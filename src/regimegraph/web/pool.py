@@ -1,0 +1,489 @@
+"""Query worker processes: how /sparql runs a query it cannot interrupt.
+
+pyoxigraph cannot stop a query once it runs, and a SPARQL query can run for
+hours (a cross product over the knowledge base). So queries never run in the
+web server's process: a pool of `Settings.workers` processes (multiprocessing
+'spawn' context, so no web-server state is forked into them) each load the
+served dump once and answer one query at a time over a pipe. A request waits
+a bounded time for an idle worker (`Busy`, mapped to 503 + Retry-After, if none
+frees); a worker that has not answered within `Settings.query_timeout` is
+killed (`QueryTimeout`, 503) and a fresh one started in the background, so the
+pool is back to full strength in well under a second.
+
+The worker also does the work that depends on the result: it checks the query
+is read-only, runs it, picks the result format by content negotiation (the
+query form is known only after parsing), cuts the result at `max_rows` and
+serialises it. Only bytes cross the pipe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import logging
+import multiprocessing
+import queue
+import re
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import islice
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+from ..readonly import refusal
+
+log = logging.getLogger(__name__)
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+# (media type, short name for ?format=), in the order offered when the client accepts anything.
+TABULAR_TYPES = [
+    ("application/sparql-results+json", "json"),
+    ("application/sparql-results+xml", "xml"),
+    ("text/csv", "csv"),
+    ("text/tab-separated-values", "tsv"),
+]
+BOOLEAN_TYPES = TABULAR_TYPES[:2]
+GRAPH_TYPES = [
+    ("text/turtle", "turtle"),
+    ("application/n-triples", "nt"),
+    ("application/rdf+xml", "rdfxml"),
+    ("application/ld+json", "jsonld"),
+]
+# Other names clients use for the same formats: accepted, answered with the main type.
+ALIASES = {
+    "application/json": {"json", "jsonld"},
+    "application/xml": {"xml", "rdfxml"},
+    "text/xml": {"xml", "rdfxml"},
+    "application/x-turtle": {"turtle"},
+    "text/plain": {"nt"},
+}
+FORMAT_NAMES = {
+    "ttl": "turtle", "ntriples": "nt", "n-triples": "nt", "rdf": "rdfxml",
+    "rdf+xml": "rdfxml", "json-ld": "jsonld",
+}
+_RDF_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query to answer, as the HTTP layer parsed it (picklable)."""
+
+    query: str
+    base_iri: str
+    default_graphs: tuple[str, ...] | None = None  # None: the store's (merged) default graph
+    named_graphs: tuple[str, ...] | None = None  # None: every named graph in the store
+    accept: str = ""
+    format: str = ""
+    max_rows: int = 10_000
+    prefixes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A worker's answer: an HTTP status, a body and its type, and whether it was cut."""
+
+    status: int
+    content_type: str
+    body: bytes
+    truncated: bool = False
+
+    @classmethod
+    def error(cls, status: int, message: str) -> Reply:
+        return cls(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode())
+
+
+class Busy(Exception):
+    """No worker became free within the wait: the client should retry."""
+
+
+class QueryTimeout(Exception):
+    """The query ran past the time limit; its worker was killed and is being replaced."""
+
+
+class WorkerLost(Exception):
+    """A worker died while answering (not a timeout); it is being replaced."""
+
+
+# --- read-only checks ----------------------------------------------------------------------
+
+# One left-to-right pass over the query, so a comment inside a string, a quote
+# inside a comment or a `#` inside an IRI is each read as the parser reads it.
+# --- content negotiation ---------------------------------------------------------------------
+
+def offered(kind: str) -> list[tuple[str, str]]:
+    """The (media type, format name) pairs for a result kind: 'tabular', 'boolean' or 'graph'."""
+    return {"tabular": TABULAR_TYPES, "boolean": BOOLEAN_TYPES, "graph": GRAPH_TYPES}[kind]
+
+
+def choose(kind: str, accept: str, fmt: str = "") -> tuple[str, str] | None:
+    """The (media type, format name) to answer with, or None when nothing is acceptable.
+
+    `fmt` (the ?format= parameter, a name like 'csv' or a media type) overrides
+    Accept, so a browser link can ask for a format.
+    """
+    choices = offered(kind)
+    if fmt:
+        wanted = FORMAT_NAMES.get(fmt.lower(), fmt.lower())
+        if kind == "graph":  # ?format=xml / json on a CONSTRUCT (as SPARQLWrapper sends)
+            wanted = {"xml": "rdfxml", "json": "jsonld"}.get(wanted, wanted)
+        for media, name in choices:
+            if wanted in (name, media) or name in ALIASES.get(wanted, ()):
+                return media, name
+        return None
+    if not accept.strip():
+        return choices[0]
+    parsed = parse_accept_header(accept, MIMEAccept)
+    candidates = [media for media, _ in choices]
+    candidates += [alias for alias, names in ALIASES.items()
+                   if any(name in names for _, name in choices)]
+    best = parsed.best_match(candidates)
+    if best is None:
+        return None
+    for media, name in choices:
+        if best == media or name in ALIASES.get(best, ()):
+            return media, name
+    return None  # pragma: no cover - best is always one of the candidates
+
+
+def acceptable_at_all(accept: str, fmt: str = "") -> bool:
+    """Whether any result kind could satisfy the request (checked before running a query)."""
+    return any(choose(kind, accept, fmt) for kind in ("tabular", "boolean", "graph"))
+
+
+# --- answering (in a worker) -----------------------------------------------------------------
+
+def answer(store: ox.Store, job: Job) -> Reply:
+    """Run one job on a store and serialise its result; every failure is a Reply too."""
+    reason = refusal(job.query)
+    if reason:
+        return Reply.error(400, reason)
+    options: dict[str, Any] = {"base_iri": job.base_iri, "prefixes": dict(job.prefixes)}
+    try:
+        if job.default_graphs is not None:
+            options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+        if job.named_graphs is not None:
+            options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    except ValueError as error:
+        return Reply.error(400, f"a graph IRI is not valid: {error}")
+    try:
+        result = store.query(job.query, **options)
+    except SyntaxError as error:
+        return Reply.error(400, describe_syntax_error(str(error)))
+    except (OSError, ValueError) as error:
+        return Reply.error(400, f"the query could not run: {error}")
+    if isinstance(result, ox.QueryBoolean):
+        kind = "boolean"
+    elif isinstance(result, ox.QueryTriples):
+        kind = "graph"
+    else:
+        kind = "tabular"
+    chosen = choose(kind, job.accept, job.format)
+    if chosen is None:
+        names = ", ".join(f"{media} (format={name})" for media, name in offered(kind))
+        return Reply.error(406, f"no acceptable format for this {kind} result; offered: {names}")
+    media, name = chosen
+    try:
+        if isinstance(result, ox.QueryBoolean):
+            return Reply(200, media, _boolean(bool(result), name))
+        if isinstance(result, ox.QueryTriples):
+            triples = list(islice(result, job.max_rows + 1))
+            cut = len(triples) > job.max_rows
+            return Reply(200, _with_charset(media),
+                         _graph(triples[: job.max_rows], name, cut, job), cut)
+        variables = [v.value for v in result.variables]
+        rows = [[solution[v] for v in variables]
+                for solution in islice(result, job.max_rows + 1)]
+        cut = len(rows) > job.max_rows
+        body = _table(variables, rows[: job.max_rows], name, cut, job.max_rows)
+        return Reply(200, _with_charset(media), body, cut)
+    except (OSError, ValueError, SyntaxError) as error:
+        return Reply.error(400, f"the query failed while running: {error}")
+
+
+_LOCATION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+
+
+def describe_syntax_error(message: str) -> str:
+    """pyoxigraph's message, with its line and column, in one short line."""
+    match = _LOCATION.match(message)
+    if not match:
+        return f"SPARQL syntax error: {message.splitlines()[0] if message else ''}"
+    line, column, reason = match.groups()
+    reason = " ".join(reason.split())
+    if len(reason) > 160:
+        reason = reason[:157] + "..."
+    return f"SPARQL syntax error at line {line}, column {column}: {reason}"
+
+
+def _with_charset(media: str) -> str:
+    if media.startswith("text/") or media.endswith("json"):
+        return f"{media}; charset=utf-8"
+    return media
+
+
+def _boolean(value: bool, name: str) -> bytes:
+    if name == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head/><boolean>{str(value).lower()}</boolean></sparql>\n").encode()
+
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+def _json_term(term: Term) -> dict[str, Any]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {
+            "subject": _json_term(term.subject), "predicate": _json_term(term.predicate),
+            "object": _json_term(term.object)}}
+    out: dict[str, Any] = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != XSD_STRING:
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def _xml_term(term: Term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Triple):
+        return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>"
+                f"{_xml_term(term.predicate)}</predicate><object>{_xml_term(term.object)}"
+                "</object></triple>")
+    if term.language:
+        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+    if term.datatype.value != XSD_STRING:
+        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+    return f"<literal>{escape(term.value)}</literal>"
+
+
+def _csv_term(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Triple):
+        return str(term)
+    return term.value
+
+
+def _tsv_term(term: Term | None) -> str:
+    if term is None:
+        return ""
+    return str(term).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _table(variables: list[str], rows: list[list[Any]], name: str, cut: bool,
+           max_rows: int) -> bytes:
+    if name == "json":
+        document: dict[str, Any] = {
+            "head": {"vars": variables},
+            "results": {"bindings": [
+                {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
+                for row in rows]},
+        }
+        if cut:
+            document["truncated"] = True
+            document["maxRows"] = max_rows
+        return json.dumps(document, ensure_ascii=False).encode()
+    if name == "xml":
+        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
+               "<head>", *(f"<variable name={quoteattr(v)}/>" for v in variables),
+               "</head><results>"]
+        for row in rows:
+            out.append("<result>")
+            out += [f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                    for v, t in zip(variables, row, strict=True) if t is not None]
+            out.append("</result>")
+        out.append("</results></sparql>\n")
+        return "\n".join(out).encode()
+    if name == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(variables)
+        writer.writerows([_csv_term(t) for t in row] for row in rows)
+        return buffer.getvalue().encode()
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    lines += ["\t".join(_tsv_term(t) for t in row) for row in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _graph(triples: list[ox.Triple], name: str, cut: bool, job: Job) -> bytes:
+    fmt = _RDF_FORMATS[name]
+    if fmt is ox.RdfFormat.TURTLE:
+        body = ox.serialize(triples, format=fmt, prefixes=dict(job.prefixes)) or b""
+    else:
+        body = ox.serialize(triples, format=fmt) or b""
+    if cut and name in ("turtle", "nt"):
+        body = f"# truncated: only the first {job.max_rows} triples\n".encode() + body
+    return body
+
+
+# --- the pool --------------------------------------------------------------------------------
+
+def _serve(dump: str, conn: Connection) -> None:
+    """A worker process: load the dump once, then answer jobs until told to stop."""
+    from ..store import memory_store
+
+    store = memory_store(Path(dump))
+    conn.send("ready")
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        conn.send(answer(store, job))
+
+
+@dataclass
+class _Worker:
+    process: Any  # multiprocessing.context.SpawnProcess
+    conn: Connection
+
+
+class QueryPool:
+    """`size` worker processes over one dump, with a time limit per query."""
+
+    def __init__(self, dump: Path, size: int, timeout: float, wait: float | None = None,
+                 start_timeout: float = 120.0) -> None:
+        self.dump = dump
+        self.size = size
+        self.timeout = timeout
+        self.wait = timeout if wait is None else wait
+        self.start_timeout = start_timeout
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._all: set[int] = set()
+        self._starting = 0
+        self._closed = False
+        self.replaced = 0  # workers killed and replaced (timeouts and crashes)
+
+    def start(self, wait: bool = True) -> None:
+        """Start the workers; with `wait`, return when all are ready to answer."""
+        for _ in range(self.size):
+            self._spawn()
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Wait until no worker is starting (after start or a replacement)."""
+        deadline = time.monotonic() + (self.start_timeout if timeout is None else timeout)
+        while time.monotonic() < deadline:
+            with self._lock:
+                if self._starting == 0:
+                    return True
+            time.sleep(0.02)
+        return False
+
+    def _spawn(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._starting += 1
+        threading.Thread(target=self._start_one, name="sparql-worker-start", daemon=True).start()
+
+    def _start_one(self) -> None:
+        ours, theirs = self._context.Pipe()
+        process = self._context.Process(target=_serve, args=(str(self.dump), theirs),
+                                        name="regimegraph-query-worker", daemon=True)
+        try:
+            process.start()
+            theirs.close()
+            ready = ours.poll(self.start_timeout) and ours.recv() == "ready"
+        except (EOFError, OSError):
+            ready = False
+        with self._lock:
+            self._starting -= 1
+            if ready and not self._closed:
+                self._all.add(id(process))
+                self._idle.put(_Worker(process, ours))
+                return
+        if not ready:
+            log.error("a query worker failed to start (exit code %s)", process.exitcode)
+        process.kill()
+        process.join(5)
+        ours.close()
+
+    def run(self, job: Job) -> Reply:
+        """Answer a job on an idle worker; raises Busy, QueryTimeout or WorkerLost."""
+        try:
+            worker = self._idle.get(timeout=self.wait)
+        except queue.Empty:
+            raise Busy from None
+        try:
+            worker.conn.send(job)
+            if worker.conn.poll(self.timeout):
+                reply = worker.conn.recv()
+                self._idle.put(worker)
+                assert isinstance(reply, Reply)
+                return reply
+        except (EOFError, OSError):
+            self._replace(worker)
+            raise WorkerLost from None
+        self._replace(worker)
+        raise QueryTimeout
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill a worker (it may be mid-query) and start another in its place."""
+        worker.process.kill()
+        threading.Thread(target=worker.process.join, args=(5,), daemon=True).start()
+        worker.conn.close()
+        with self._lock:
+            self._all.discard(id(worker.process))
+            self.replaced += 1
+        self._spawn()
+
+    def idle(self) -> int:
+        return self._idle.qsize()
+
+    def close(self) -> None:
+        """Stop every idle worker; busy ones are killed when their query returns."""
+        with self._lock:
+            self._closed = True
+        workers: list[_Worker] = []
+        while True:
+            try:
+                workers.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        for worker in workers:
+            with contextlib.suppress(OSError):
+                worker.conn.send(None)
+        for worker in workers:
+            worker.process.join(2)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join(2)
+            worker.conn.close()
+
+
+def all_types() -> Iterable[str]:
+    """Every media type the endpoint can answer with (for the service description)."""
+    return [media for media, _ in TABULAR_TYPES + GRAPH_TYPES]
