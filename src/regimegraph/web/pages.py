@@ -14,9 +14,9 @@ that prefers JSON or RDF, the same message in an HTML page for a browser.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,8 @@ from flask import (
 
 from ..errors import QueryError
 from ..namespaces import PREFIXES, sparql_prologue
-from ..query import compact, execute
+from ..query import compact
+from ..readonly import refusal
 from ..resources import kb_path
 from . import service
 from .pagedata import PageData, Term, is_web_iri, local_path
@@ -184,6 +185,11 @@ def examples() -> list[dict[str, str]]:
 
 @bp.get("/query")
 def query_page() -> tuple[str, int]:
+    """The query editor; a query in the URL is run by the endpoint's worker pool.
+
+    Running it there, not on the page's own store, gives the page the same time
+    limit as /sparql: a query that runs too long costs a worker, not the server.
+    """
     text = request.args.get("query")
     limit = service(current_app).settings.max_rows
     context: dict[str, Any] = {
@@ -201,27 +207,69 @@ def query_page() -> tuple[str, int]:
     if context["ran"]:
         assert text is not None
         try:
-            result = execute(service(current_app).store, text)
+            context.update(_run_in_pool(text, limit))
         except QueryError as error:
             context["error"] = str(error)
-            status = 400
-        else:
-            context.update(_results(result, limit))
+            status = getattr(error, "status", 400)
     return render_template("pages/query.html", **context), status
 
 
-def _results(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples,
-             limit: int) -> dict[str, Any]:
-    if isinstance(result, ox.QueryBoolean):
-        return {"boolean": bool(result)}
-    if isinstance(result, ox.QueryTriples):
-        variables = ["subject", "predicate", "object"]
-        rows = [[t.subject, t.predicate, t.object] for t in islice(result, limit + 1)]
-    else:
-        variables = [v.value for v in result.variables]
-        rows = [[s[name] for name in variables] for s in islice(result, limit + 1)]
-    return {"table": {"variables": variables, "rows": rows[:limit]},
-            "truncated": len(rows) > limit}
+def _run_in_pool(text: str, limit: int) -> dict[str, Any]:
+    from .pool import Busy, Job, QueryTimeout, WorkerLost
+    from .sparql import pool
+
+    reason = refusal(text)
+    if reason is not None:
+        raise QueryError(reason)
+    job = Job(query=text, base_iri=request.url_root, max_rows=limit,
+              accept="application/sparql-results+json, application/n-triples",
+              prefixes=tuple((p, str(ns)) for p, ns in PREFIXES.items()))
+    try:
+        reply = pool(current_app).run(job)
+    except Busy:
+        raise _PageError(503, "every query worker is busy; try again in a moment") from None
+    except QueryTimeout:
+        seconds = service(current_app).settings.query_timeout
+        raise _PageError(503, f"the query ran past the time limit of {seconds:g} s "
+                              "and was stopped") from None
+    except WorkerLost:
+        raise _PageError(503, "the query worker stopped unexpectedly; try again") from None
+    if reply.status != 200:
+        raise _PageError(reply.status, reply.body.decode("utf-8", "replace").strip())
+    if reply.content_type.startswith("application/n-triples"):
+        triples = list(ox.parse(reply.body, format=ox.RdfFormat.N_TRIPLES))
+        rows: list[list[Term | None]] = [[q.subject, q.predicate, q.object] for q in triples]
+        return {"table": {"variables": ["subject", "predicate", "object"], "rows": rows},
+                "truncated": reply.truncated}
+    data = json.loads(reply.body)
+    if "boolean" in data:
+        return {"boolean": bool(data["boolean"])}
+    variables = data["head"]["vars"]
+    rows = [[_term(binding.get(v)) for v in variables] for binding in data["results"]["bindings"]]
+    return {"table": {"variables": variables, "rows": rows}, "truncated": reply.truncated}
+
+
+class _PageError(QueryError):
+    """A query the page could not run, with the HTTP status to show it with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        super().__init__(message)
+
+
+def _term(value: dict[str, Any] | None) -> Term | None:
+    """A SPARQL JSON results term as a pyoxigraph term, for the results table."""
+    if value is None:
+        return None
+    if value["type"] == "uri":
+        return ox.NamedNode(value["value"])
+    if value["type"] == "bnode":
+        return ox.BlankNode(value["value"])
+    if "xml:lang" in value:
+        return ox.Literal(value["value"], language=value["xml:lang"])
+    if "datatype" in value:
+        return ox.Literal(value["value"], datatype=ox.NamedNode(value["datatype"]))
+    return ox.Literal(value["value"])
 
 
 # Downloads, dumps and VoID -----------------------------------------------------------
