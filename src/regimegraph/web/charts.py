@@ -21,6 +21,10 @@ LEFT = 250
 RIGHT = 40
 ROW = 46
 TOP = 30
+# Row labels must fit in LEFT at 12px (about 6.5px a character); point labels
+# are 11px, about 6px a character, used to keep neighbouring labels apart.
+ROW_LABEL_CHARS = 34
+CHAR_WIDTH = 6.0
 
 
 @dataclass
@@ -74,17 +78,31 @@ def timeline(points: list[Point], title: str) -> Markup:
     for i, name in enumerate(rows):
         y = TOP + ROW * i + ROW / 2
         out.append(f'<text class="row-label" x="{LEFT - 10}" y="{y + 4:.1f}" text-anchor="end" '
-                   f'font-size="12">{escape(_short(name, 38))}<title>{escape(name)}</title></text>')
+                   f'font-size="12">{escape(_short(name, ROW_LABEL_CHARS))}'
+                   f"<title>{escape(name)}</title></text>")
         out.append(f'<line class="row" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" '
                    f'y2="{y:.1f}" stroke="#eee"/>')
-    for x_value, p in dated:
+    # Where the last label in each row ends, and whether it sat above the line:
+    # a label that would overlap the previous one goes to the other side.
+    last_end: dict[str, float] = {}
+    last_above: dict[str, bool] = {}
+    for x_value, p in sorted(dated, key=lambda item: item[0]):
         x = xpos(x_value)
         y = TOP + ROW * rows.index(p.row) + ROW / 2
+        text = _short(p.label, 18)
+        half = len(text) * CHAR_WIDTH / 2
+        above = True
+        if p.row in last_end and x - half < last_end[p.row] + 4:
+            above = not last_above[p.row]
+        if above or p.row not in last_end or x - half >= last_end[p.row] + 4:
+            last_end[p.row] = x + half
+        last_above[p.row] = above
+        label_y = y - 9 if above else y + 17
         point = (
             f'<g class="point"><circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="#1a5fb4">'
             f"<title>{escape(p.when)}: {escape(p.detail)}</title></circle>"
-            f'<text x="{x:.1f}" y="{y - 9:.1f}" text-anchor="middle" font-size="11">'
-            f"{escape(_short(p.label, 18))}</text></g>"
+            f'<text x="{x:.1f}" y="{label_y:.1f}" text-anchor="middle" font-size="11">'
+            f"{escape(text)}</text></g>"
         )
         if p.href:
             point = f'<a href="{escape(p.href)}">{point}</a>'
