@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from rdflib import URIRef
 
-from fixture_files import header
+from fixture_files import assert_expected_finding, header
 from regimegraph.checker import check, shapes_graph
 from regimegraph.namespaces import RG, RGSH, SH
 
@@ -49,15 +49,7 @@ def test_obligation_fixture(path: Path) -> None:
     if fields["Expect"] == "none":
         assert fired == [], [f.message for f in fired]
         return
-    shape, severity = fields["Expect"].split()
-    expected = str(RGSH[shape.removeprefix("rgsh:")])
-    matching = [f for f in fired if f.shape == expected]
-    assert matching, f"{shape} did not fire; fired: {[(f.shape, f.message) for f in fired]}"
-    assert {f.severity for f in matching} == {severity}
-    finding = matching[0]
-    assert "{" not in finding.message, "every placeholder is filled"
-    if "Message" in fields:
-        assert fields["Message"] in finding.message
+    finding = assert_expected_finding(fired, fields)
     assert finding.file is not None and finding.file.endswith(path.name)
     assert finding.line is not None and finding.line > 1
 

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import RDF, Graph
 
-from fixture_files import header
+from fixture_files import assert_expected_finding, header
 from regimegraph.checker import DERIVED_GRAPH, CheckResult, check
 from regimegraph.derivations import run_derivations
 from regimegraph.kb import KnowledgeBase
@@ -97,15 +97,7 @@ def test_rule_fixture(path: Path) -> None:
         assert fired == [], [(f.shape, f.message) for f in fired]
         return
     assert path.name.startswith("invalid-")
-    shape, severity = fields["Expect"].split()
-    expected = str(RGSH[shape.removeprefix("rgsh:")])
-    matching = [f for f in fired if f.shape == expected]
-    assert matching, f"{shape} did not fire; fired: {[(f.shape, f.message) for f in fired]}"
-    assert {f.severity for f in matching} == {severity}
-    finding = matching[0]
-    assert "{" not in finding.message, "every placeholder is filled"
-    if "Message" in fields:
-        assert fields["Message"] in finding.message, finding.message
+    finding = assert_expected_finding(fired, fields)
     assert finding.file is not None and finding.file.endswith(path.name)
 
 
