@@ -26,35 +26,8 @@ SCRIPT_PATH = "/id/council/X99000001"
 def running(settings: Settings | None = None) -> Iterator[Background]:
     """Serve the app built from settings (default: the bundled knowledge base) until exit."""
     server = Background(create_app(settings or Settings(workers=2)))
-    try:
+    with server:
         yield server
-    finally:
-        _drop_connections(server)
-        server.close()
-
-
-def _drop_connections(server: Background) -> None:
-    """Close the connections and the listening socket on waitress's own loop thread.
-
-    waitress's loop runs until its last connection closes, so a browser's idle
-    keep-alive connection would hold Background.close() for its whole 5 s join;
-    and closing sockets from another thread while the loop polls them can raise
-    EBADF on the loop's thread. Closing them all from a trigger thunk on the loop
-    thread empties its map, the loop returns, and Background.close() (whose
-    closes are idempotent) then only stops the worker pool.
-    """
-    from waitress.channel import HTTPChannel
-
-    waitress = server.server
-
-    def close_all() -> None:
-        for channel in list(waitress._map.values()):
-            if isinstance(channel, HTTPChannel):
-                channel.handle_close()
-        waitress.close()
-
-    waitress.trigger.pull_trigger(close_all)
-    server.thread.join(5)
 
 
 def script_turtle(folder: Path) -> Path:

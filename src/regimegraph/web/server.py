@@ -135,10 +135,30 @@ class Background:
         self.thread.start()
 
     def close(self) -> None:
+        """Stop serving at once, then stop the worker pool.
+
+        waitress's loop runs until its last connection closes, so a client's
+        idle keep-alive connection would hold the join for its whole timeout;
+        and closing sockets from another thread while the loop polls them can
+        raise EBADF on the loop's thread. So every connection and the listening
+        socket are closed by a thunk run on the loop's own thread.
+        """
+        from waitress.channel import HTTPChannel
+
         from .sparql import stop_pool
 
-        self.server.close()
-        self.thread.join(5)
+        server = self.server
+
+        def close_all() -> None:
+            for channel in list(server._map.values()):  # waitress's socket map
+                if isinstance(channel, HTTPChannel):
+                    channel.handle_close()
+            server.close()
+
+        if self.thread.is_alive():
+            server.trigger.pull_trigger(close_all)
+            self.thread.join(5)
+        server.close()
         stop_pool(self.app)
 
     def __enter__(self) -> Background:
