@@ -3,9 +3,10 @@
 The pipeline: read the record files (or the bundled knowledge base) together
 with the ontology and reference data into an Oxigraph store; run the
 derivations (rules/derivations/*.rq) and derive the duties for the check date;
-validate everything with the SHACL shapes in rules/ (pySHACL, SHACL Core);
-then fill each finding's message from the facts of its focus node and point it
-at the file and line of the record concerned.
+validate everything with the SHACL shapes in rules/ (SHACL Core, on the
+store itself: see validator.py for the engines); then fill each finding's
+message from the facts of its focus node and point it at the file and line of
+the record concerned.
 """
 
 from __future__ import annotations
@@ -17,23 +18,24 @@ from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS
 
 from .derivations import run_derivations
 from .duties import Duty, derive_duties, duty_quads
 from .errors import UsageError
 from .kb import graph_name_for, open_kb, source_files
-from .loader import FORMATS, is_rdf_file, quads_to_graph, read_graph, read_quads
+from .loader import FORMATS, is_rdf_file, read_graph, read_quads
 from .locations import RecordIndex
 from .namespaces import GRAPH, RG
 from .query import compact
 from .resources import kb_path, kb_root
-from .store import merge_into_default_graph, named_quads
-from .validator import Finding, run_shacl
+from .store import DEFAULT, merge_into_default_graph, named_quads
+from .validator import DEFAULT_ENGINE, Finding, run_shacl
 
 DERIVED_GRAPH = str(GRAPH["derived/rules"])
 DUTIES_GRAPH = str(GRAPH["derived/duties"])
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -118,7 +120,12 @@ def _read_shapes(base: Path) -> Graph:
     return graph
 
 
-def check(paths: list[Path] | None, today: date, rules: Path | None = None) -> CheckResult:
+def check(
+    paths: list[Path] | None,
+    today: date,
+    rules: Path | None = None,
+    engine: str = DEFAULT_ENGINE,
+) -> CheckResult:
     """Check record files (or, with no paths, the bundled knowledge base)."""
     store = ox.Store()
     files: list[Path] = []
@@ -137,19 +144,61 @@ def check(paths: list[Path] | None, today: date, rules: Path | None = None) -> C
     run_derivations(store, DERIVED_GRAPH, _derivation_files(rules))
     duties = derive_duties(store, today)
     store.extend(duty_quads(duties, today, DUTIES_GRAPH))
+    merge_into_default_graph(store)
 
-    data = quads_to_graph(named_quads(store))
-    validation = run_shacl(data, shapes_graph(rules), inference="none", advanced=False)
+    # The default graph now holds every triple once: the data the shapes see.
+    facts = Facts(store)
+    validation = run_shacl(_default_graph_only(store), shapes_graph(rules),
+                           inference="none", advanced=False, engine=engine)
     # The bundled records are shown as the repository names them (records/...),
     # wherever the package is installed; a user's files relative to where they ran it.
     index = RecordIndex(files, root=Path.cwd() if paths else kb_root())
     findings = sorted(
-        {_locate(_fill(f, data), data, index) for f in validation.findings},
+        {_locate(_fill(f, facts), facts, index) for f in validation.findings},
         key=Finding.sort_key,
     )
     return CheckResult(
-        check_date=today, findings=findings, files=files, duties=duties, triples=len(data)
+        check_date=today, findings=findings, files=files, duties=duties,
+        triples=sum(1 for _ in store.quads_for_pattern(None, None, None, DEFAULT)),
     )
+
+
+def _default_graph_only(store: ox.Store) -> ox.Store:
+    """The merged default graph alone, so the engine reads each triple once."""
+    merged = ox.Store()
+    merged.extend(store.quads_for_pattern(None, None, None, DEFAULT))
+    return merged
+
+
+class Facts:
+    """The few lookups messages and locations need, straight from the store.
+
+    Reading values from Oxigraph by pattern avoids converting a whole
+    knowledge base to rdflib just to label a few thousand findings.
+    """
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store = store
+
+    def objects(self, subject: str, predicate: str) -> list[Term]:
+        node = _node(subject)
+        if node is None:
+            return []
+        found = self._store.quads_for_pattern(node, ox.NamedNode(predicate), None, DEFAULT)
+        return [q.object for q in found if not isinstance(q.object, ox.Triple)]
+
+    def value(self, subject: str, predicate: str) -> Term | None:
+        found = self.objects(subject, predicate)
+        return min(found, key=str) if found else None
+
+
+def _node(name: str) -> ox.NamedNode | ox.BlankNode | None:
+    if name.startswith("_:"):
+        return ox.BlankNode(name[2:])
+    try:
+        return ox.NamedNode(name)
+    except ValueError:
+        return None
 
 
 def _derivation_files(rules: Path | None) -> list[Path] | None:
@@ -159,7 +208,7 @@ def _derivation_files(rules: Path | None) -> list[Path] | None:
     return sorted(folder.glob("*.rq")) if folder.is_dir() else []
 
 
-def _fill(finding: Finding, data: Graph) -> Finding:
+def _fill(finding: Finding, facts: Facts) -> Finding:
     """Replace {name} in a message with the focus node's rg:name values.
 
     {focus} names the focus node itself (its label, or its IRI), so a message
@@ -167,29 +216,30 @@ def _fill(finding: Finding, data: Graph) -> Finding:
     """
     if "{" not in finding.message:
         return finding
-    focus = URIRef(finding.focus)
 
     def value(match: re.Match[str]) -> str:
         if match.group(1) == "focus":
-            return _show(data, focus)
-        values = sorted(_show(data, v) for v in data.objects(focus, RG[match.group(1)]))
+            return _show(facts, _node(finding.focus) or ox.Literal(finding.focus))
+        found = facts.objects(finding.focus, str(RG[match.group(1)]))
+        values = sorted(_show(facts, v) for v in found)
         return "; ".join(values) if values else f"(no {match.group(1)})"
 
     return replace(finding, message=_PLACEHOLDER.sub(value, finding.message))
 
 
-def _show(data: Graph, node: object) -> str:
-    if isinstance(node, Literal):
-        return str(node)
-    if isinstance(node, URIRef):
-        label = data.value(node, RDFS.label) or data.value(node, SKOS.prefLabel)
-        if label is not None:
-            return str(label)
-        return compact(ox.NamedNode(str(node)))
+def _show(facts: Facts, node: Term) -> str:
+    if isinstance(node, ox.Literal):
+        return node.value
+    if isinstance(node, ox.NamedNode):
+        for predicate in (RDFS.label, SKOS.prefLabel):
+            label = facts.value(node.value, str(predicate))
+            if isinstance(label, ox.Literal):
+                return label.value
+        return compact(node)
     return str(node)
 
 
-def _locate(finding: Finding, data: Graph, index: RecordIndex) -> Finding:
+def _locate(finding: Finding, facts: Facts, index: RecordIndex) -> Finding:
     """Point the finding at the record concerned: for a duty, the record that triggered it.
 
     A record written in a checked file is located there; one imported from a
@@ -197,28 +247,33 @@ def _locate(finding: Finding, data: Graph, index: RecordIndex) -> Finding:
     provenance quotes, so every finding can be followed to its source.
     """
     target = finding.focus
-    trigger = data.value(URIRef(target), RG.triggeredBy)
-    if trigger is not None:
-        target = str(trigger)
-    where = index.locate(target) or _provenance_location(data, URIRef(target))
+    trigger = facts.value(target, str(RG.triggeredBy))
+    if isinstance(trigger, ox.NamedNode):
+        target = trigger.value
+    where = index.locate(target) or _provenance_location(facts, target)
     if where is None:
         return finding
     return replace(finding, file=where[0], line=where[1])
 
 
-def _provenance_location(data: Graph, record: URIRef) -> tuple[str, int] | None:
+def _provenance_location(facts: Facts, record: str) -> tuple[str, int] | None:
     """The file and line of the passage a record was derived from, if it has one."""
     places = []
-    for excerpt in data.objects(record, PROV.wasDerivedFrom):
-        start = data.value(excerpt, RG.charStart)
-        source = data.value(excerpt, DCTERMS.isPartOf)
-        local = data.value(source, RG.localFile) if source is not None else None
-        if start is None or local is None:
+    for excerpt in facts.objects(record, str(PROV.wasDerivedFrom)):
+        if isinstance(excerpt, ox.Literal):
             continue
-        path = kb_root() / str(local)
+        name = str(excerpt) if isinstance(excerpt, ox.BlankNode) else excerpt.value
+        start = facts.value(name, str(RG.charStart))
+        source = facts.value(name, str(DCTERMS.isPartOf))
+        if start is None or not isinstance(source, ox.NamedNode):
+            continue
+        local = facts.value(source.value, str(RG.localFile))
+        if local is None:
+            continue
+        path = kb_root() / local.value
         if path.is_file():
             text = _source_text(path)
-            places.append((str(local), text.count("\n", 0, int(str(start))) + 1))
+            places.append((local.value, text.count("\n", 0, int(start.value)) + 1))
     return min(places) if places else None
 
 

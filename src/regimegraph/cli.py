@@ -190,9 +190,13 @@ def _check_date(value: str | None) -> date:
               help="The date deadlines are judged on (default: today), for repeatable runs.")
 @click.option("--rules", type=click.Path(file_okay=False, path_type=Path),
               help="Use the shapes and derivations in this folder instead of the bundled rules.")
+@click.option("--engine", default="turbo", show_default=True, envvar="REGIMEGRAPH_ENGINE",
+              type=click.Choice(["turbo", "pyshacl"]),
+              help="SHACL engine: pyshacl-turbo (fast) or pySHACL (the reference); "
+                   "both give the same findings on every rule fixture.")
 @friendly_errors
 def check(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str,
-          today: str | None, rules: Path | None) -> None:
+          today: str | None, rules: Path | None, engine: str) -> None:
     """Check inspection records against the statutory obligations and consistency rules.
 
     PATHS are record files or folders (Turtle, TriG, N-Triples, N-Quads,
@@ -205,7 +209,7 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str,
 
     if rules is not None and not rules.is_dir():
         raise UsageError(f"--rules {rules}: no such folder")
-    result = run_check(list(paths) or None, _check_date(today), rules=rules)
+    result = run_check(list(paths) or None, _check_date(today), rules=rules, engine=engine)
     colour = output is None and fmt == "text" and sys.stdout.isatty() and not os.environ.get(
         "NO_COLOR")
     text = render(result, fmt, colour=colour)
