@@ -25,12 +25,12 @@ from .derivations import run_derivations
 from .duties import Duty, derive_duties, duty_quads
 from .errors import UsageError
 from .kb import graph_name_for, open_kb, source_files
-from .loader import FORMATS, is_rdf_file, read_graph, read_quads
+from .loader import FORMATS, is_rdf_file, load_into, read_graph, read_quads
 from .locations import RecordIndex
 from .namespaces import GRAPH, RG
 from .query import compact
 from .resources import kb_path, kb_root
-from .store import DEFAULT, merge_into_default_graph, named_quads
+from .store import DEFAULT, named_quads
 from .validator import DEFAULT_ENGINE, Finding, run_shacl
 
 DERIVED_GRAPH = str(GRAPH["derived/rules"])
@@ -126,30 +126,34 @@ def check(
     rules: Path | None = None,
     engine: str = DEFAULT_ENGINE,
 ) -> CheckResult:
-    """Check record files (or, with no paths, the bundled knowledge base)."""
+    """Check record files (or, with no paths, the bundled knowledge base).
+
+    Everything is read into the store's default graph: a check needs the
+    merge of its sources, not which file said what (findings are located by
+    scanning the files as text), and a graph is a set, so a fact stated twice
+    is there once.
+    """
     store = ox.Store()
     files: list[Path] = []
     if paths:
         files = record_files(paths)
-        store.extend(context_quads())
+        store.extend(_context_in_default_graph())
         for path in files:
-            store.extend(read_quads(path, path.resolve().as_uri()))
+            load_into(store, path)
     else:
         kb = open_kb()
         inferred = ox.NamedNode(str(GRAPH["inferred"]))
-        store.extend([q for q in named_quads(kb.store) if q.graph_name != inferred])
+        store.extend([ox.Quad(q.subject, q.predicate, q.object, DEFAULT)
+                      for q in named_quads(kb.store) if q.graph_name != inferred])
         files = [p for p in source_files() if p.relative_to(kb_root()).parts[0] == "records"]
-    merge_into_default_graph(store)
 
-    run_derivations(store, DERIVED_GRAPH, _derivation_files(rules))
+    run_derivations(store, None, _derivation_files(rules))
     duties = derive_duties(store, today)
-    store.extend(duty_quads(duties, today, DUTIES_GRAPH))
-    merge_into_default_graph(store)
+    store.extend(duty_quads(duties, today))
 
-    # The default graph now holds every triple once: the data the shapes see.
+    validation = run_shacl(store, shapes_graph(rules), inference="none", advanced=False,
+                           engine=engine)
     facts = Facts(store)
-    validation = run_shacl(_default_graph_only(store), shapes_graph(rules),
-                           inference="none", advanced=False, engine=engine)
     # The bundled records are shown as the repository names them (records/...),
     # wherever the package is installed; a user's files relative to where they ran it.
     index = RecordIndex(files, root=Path.cwd() if paths else kb_root())
@@ -158,16 +162,13 @@ def check(
         key=Finding.sort_key,
     )
     return CheckResult(
-        check_date=today, findings=findings, files=files, duties=duties,
-        triples=sum(1 for _ in store.quads_for_pattern(None, None, None, DEFAULT)),
+        check_date=today, findings=findings, files=files, duties=duties, triples=len(store),
     )
 
 
-def _default_graph_only(store: ox.Store) -> ox.Store:
-    """The merged default graph alone, so the engine reads each triple once."""
-    merged = ox.Store()
-    merged.extend(store.quads_for_pattern(None, None, None, DEFAULT))
-    return merged
+@cache
+def _context_in_default_graph() -> tuple[ox.Quad, ...]:
+    return tuple(ox.Quad(q.subject, q.predicate, q.object, DEFAULT) for q in _context_quads())
 
 
 class Facts:

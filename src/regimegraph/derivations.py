@@ -25,15 +25,20 @@ def derivation_files(folder: Path | None = None) -> list[Path]:
     return sorted(base.glob("*.rq")) if base.is_dir() else []
 
 
-def run_derivations(store: ox.Store, graph_name: str, files: list[Path] | None = None) -> int:
+def run_derivations(
+    store: ox.Store, graph_name: str | None, files: list[Path] | None = None
+) -> int:
     """Run every CONSTRUCT over the store's default graph; add results to `graph_name`.
+
+    The results always go into the default graph too (so later derivations and
+    the shapes see them); `graph_name` None adds them there only.
 
     Files run in name order and each sees what the earlier ones derived, so a
     derivation can build on another (number the files). Returns the number of
     triples added. The store's default graph must already be the merge of the
     data (store.merge_into_default_graph).
     """
-    target = ox.NamedNode(graph_name)
+    target = ox.NamedNode(graph_name) if graph_name else None
     prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
     total = 0
     for path in files if files is not None else derivation_files():
@@ -44,7 +49,8 @@ def run_derivations(store: ox.Store, graph_name: str, files: list[Path] | None =
         if not isinstance(result, ox.QueryTriples):
             raise ShapesError(f"{path}: a derivation must be a CONSTRUCT query")
         triples = list(result)
-        store.extend([ox.Quad(t.subject, t.predicate, t.object, target) for t in triples])
+        if target is not None:
+            store.extend([ox.Quad(t.subject, t.predicate, t.object, target) for t in triples])
         store.extend(
             [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
         )

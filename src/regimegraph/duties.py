@@ -404,8 +404,11 @@ def _judge(
     duty.status = "duty-overdue"
 
 
-def duty_quads(duties: list[Duty], check_date: date, graph_name: str) -> list[ox.Quad]:
-    graph = ox.NamedNode(graph_name)
+def duty_quads(
+    duties: list[Duty], check_date: date, graph_name: str | None = None
+) -> list[ox.Quad]:
+    """The duties as quads, in `graph_name` or (None) the default graph."""
+    graph = ox.NamedNode(graph_name) if graph_name else ox.DefaultGraph()
     quads = []
     for duty in duties:
         for s, p, o in duty.triples(check_date):

@@ -77,6 +77,25 @@ def read_quads(path: Path, graph_name: str | None = None) -> list[ox.Quad]:
     return [ox.Quad(q.subject, q.predicate, q.object, target) for q in parsed]
 
 
+def load_into(store: ox.Store, path: Path) -> None:
+    """Parse one file straight into the store's default graph (named graphs kept).
+
+    Oxigraph parses and indexes natively, with no Python object per triple:
+    for a million-triple record set this is several times faster than
+    read_quads, with the same file:line:column errors. It bulk-loads, which is
+    not transactional: a file that fails to parse may leave part of itself in
+    the store, so a store that saw an error must be thrown away (a check
+    stops at the first unreadable file).
+    """
+    fmt = rdf_format(path)
+    try:
+        store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+    except SyntaxError as error:
+        raise _syntax_error(path, error) from None
+    except (OSError, ValueError) as error:
+        raise InputError(path, f"cannot be read: {error}") from None
+
+
 def _syntax_error(path: Path, error: SyntaxError) -> InputError:
     message = str(error)
     match = _LOCATION.search(message)
