@@ -261,4 +261,8 @@ def serve(host: str, port: int, data_files: tuple[Path, ...], no_kb: bool,
     run_server(settings, host=host, port=port, debug=debug, echo=click.echo)
 
 
+from .extract.command import extract  # noqa: E402 (needs friendly_errors above)
+
+main.add_command(extract)
+
 __all__ = ["EXIT_USAGE", "main"]
