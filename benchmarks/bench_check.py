@@ -1,19 +1,28 @@
-"""Benchmark `regimegraph check`: the bundled knowledge base and generated records.
+"""Benchmark `regimegraph check`: the bundled knowledge base and generated England.
 
-    .venv/bin/python benchmarks/bench_check.py [--sizes 150 600] [--runs 3]
+    .venv/bin/python benchmarks/bench_check.py [--sizes 100k 1M] [--runs 3] [--plain 100k]
 
-Each size is a number of synthetic councils written by benchmarks/generate.py
-(seed 2026: 5 annual review letters, 2 APA letters with statements of action
-and 20 Section 42 enquiries per council, about 1% breaking a rule). Times are
-medians of --runs runs in one process, by stage, so the table says where a
-check spends its time.
+Each size is a number of triples of a generated England (`regimegraph
+generate`, seed 2026: every upper-tier council, every regime in its years,
+meetings and Section 42 enquiries to fill the size, about 1% of records
+breaking a rule). For each: the check's stages (medians of --runs runs in one
+process, as `checker.check` runs them), `check()` end to end with each engine,
+and the findings against the generator's manifest.
+
+`--plain SIZE` also runs plain pySHACL and plain pyshacl-turbo, as a user
+would without regimegraph (`pyshacl -s shapes -i rdfs data`), on exactly the
+data the check validates (records, ontology, reference data, derived facts
+and duties, dumped to N-Triples) and the same shapes, and compares their
+result count with the check's.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,129 +31,152 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pyshacl
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate
+import pyshacl_turbo
 
 TODAY = date(2026, 11, 23)
+STAGES = ("load", "derivations", "duties", "SHACL", "messages and lines")
 
 
-def stages(paths: list[Path] | None) -> dict[str, float]:
+def stages(paths: list[Path], engine: str) -> dict[str, float]:
+    """The check's own steps, timed one by one (mirrors checker.check)."""
     from regimegraph.checker import (
-        DERIVED_GRAPH,
-        DUTIES_GRAPH,
-        context_quads,
+        Facts,
+        _context_in_default_graph,
+        _fill,
+        _locate,
         record_files,
         shapes_graph,
     )
     from regimegraph.derivations import run_derivations
     from regimegraph.duties import derive_duties, duty_quads
-    from regimegraph.kb import GRAPH, open_kb
-    from regimegraph.loader import quads_to_graph, read_quads
-    from regimegraph.store import merge_into_default_graph, named_quads
+    from regimegraph.loader import load_into
+    from regimegraph.locations import RecordIndex
     from regimegraph.validator import run_shacl
 
     times: dict[str, float] = {}
-    started = time.perf_counter()
-    store = ox.Store()
-    if paths:
-        store.extend(context_quads())
-        for path in record_files(paths):
-            store.extend(read_quads(path, path.resolve().as_uri()))
-    else:
-        inferred = ox.NamedNode(str(GRAPH["inferred"]))
-        store.extend([q for q in named_quads(open_kb().store) if q.graph_name != inferred])
-    merge_into_default_graph(store)
-    times["load"] = time.perf_counter() - started
+    mark = time.perf_counter()
 
-    mark = time.perf_counter()
-    run_derivations(store, DERIVED_GRAPH)
-    times["derivations"] = time.perf_counter() - mark
-    mark = time.perf_counter()
+    def lap(name: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        times[name] = now - mark
+        mark = now
+
+    store = ox.Store()
+    files = record_files(paths)
+    store.extend(_context_in_default_graph())
+    for path in files:
+        load_into(store, path)
+    lap("load")
+    run_derivations(store, None)
+    lap("derivations")
     duties = derive_duties(store, TODAY)
-    store.extend(duty_quads(duties, TODAY, DUTIES_GRAPH))
-    times["duties"] = time.perf_counter() - mark
-    mark = time.perf_counter()
-    data = quads_to_graph(named_quads(store))
-    times["to rdflib"] = time.perf_counter() - mark
-    mark = time.perf_counter()
-    validation = run_shacl(data, shapes_graph(), inference="none", advanced=False)
-    times["pySHACL"] = time.perf_counter() - mark
-    times["triples"] = len(data)
-    times["findings"] = len(validation.findings)
+    store.extend(duty_quads(duties, TODAY))
+    lap("duties")
+    validation = run_shacl(store, shapes_graph(), inference="none", advanced=False, engine=engine)
+    lap("SHACL")
+    facts, index = Facts(store), RecordIndex(files, root=Path.cwd())
+    found = {_locate(_fill(f, facts), facts, index) for f in validation.findings}
+    lap("messages and lines")
+    times["triples"] = len(store)
+    times["findings"] = len(found)
     times["duties found"] = len(duties)
     return times
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="*", default=[150, 600])
+    parser.add_argument("--sizes", nargs="*", default=["100k", "1M"],
+                        help="Triples of generated England (100k, 1M, 10M).")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--reference-up-to", default="100k",
+                        help="Also time --engine pyshacl end to end up to this size.")
+    parser.add_argument("--plain", nargs="*", default=[],
+                        help="Sizes at which to run plain pySHACL and pyshacl-turbo too.")
     args = parser.parse_args()
     os.environ.setdefault("REGIMEGRAPH_CACHE", tempfile.mkdtemp(prefix="regimegraph-bench-"))
     from regimegraph import __version__
     from regimegraph.checker import check
+    from regimegraph.generate import generate, parse_size
 
     print(f"regimegraph {__version__}, pyshacl {pyshacl.__version__}, "
-          f"pyoxigraph {ox.__version__}; {os.cpu_count()} cores")
+          f"pyshacl-turbo {pyshacl_turbo.__version__}, pyoxigraph {ox.__version__}; "
+          f"Python {sys.version.split()[0]}; {os.cpu_count()} cores; "
+          f"load average {os.getloadavg()[0]:.1f}")
     folder = Path(tempfile.mkdtemp(prefix="regimegraph-gen-"))
-    cases: list[tuple[str, list[Path] | None]] = [("bundled knowledge base", None)]
-    for size in args.sizes:
-        path = folder / f"generated-{size}.ttl"
-        path.write_text(generate(size, 20, 0.01, 2026), encoding="utf-8")
-        cases.append((f"{size} councils ({size * 7} council-years of letters)", [path]))
-
     check(None, TODAY)  # build the knowledge base and warm the caches
-    for name, paths in cases:
-        runs = [stages(paths) for _ in range(args.runs)]
-        median = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
-        total = sum(median[k] for k in ("load", "derivations", "duties", "to rdflib", "pySHACL"))
+    for size in args.sizes:
         started = time.perf_counter()
-        check(paths, TODAY)
-        end_to_end = time.perf_counter() - started
-        print(f"\n{name}: {int(median['triples']):,} triples checked, "
-              f"{int(median['duties found']):,} duties, {int(median['findings']):,} findings")
-        print("  " + ", ".join(f"{k} {median[k]:.2f} s" for k in
-                               ("load", "derivations", "duties", "to rdflib", "pySHACL")))
-        print(f"  stages {total:.2f} s; check() end to end {end_to_end:.2f} s")
-    if len(cases) > 1:
-        first = cases[1][1]
-        assert first is not None
-        naive_comparison(first[0])
+        generated = generate(folder / size, parse_size(size), seed=2026)
+        print(f"\ngenerated {size}: {generated.triples:,} triples, "
+              f"{generated.breaks:,} breaks planted, {time.perf_counter() - started:.1f} s")
+        paths = [folder / size]
+        runs = [stages(paths, "turbo") for _ in range(args.runs)]
+        median = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+        print(f"  {int(median['triples']):,} triples checked, {int(median['duties found']):,} "
+              f"duties, {int(median['findings']):,} findings")
+        print(f"  stages (turbo, median of {args.runs}): "
+              + ", ".join(f"{k} {median[k]:.2f} s" for k in STAGES)
+              + f"; sum {sum(median[k] for k in STAGES):.2f} s")
+        engines = ["turbo"]
+        if parse_size(size) <= parse_size(args.reference_up_to):
+            engines.append("pyshacl")
+        results = {}
+        for engine in engines:
+            started = time.perf_counter()
+            results[engine] = check(paths, TODAY, engine=engine)
+            print(f"  check() end to end, --engine {engine}: "
+                  f"{time.perf_counter() - started:.2f} s")
+        if "pyshacl" in results:
+            same = results["turbo"].findings == results["pyshacl"].findings
+            print(f"  engines give identical findings: {same}")
+        print("  " + compare_with_manifest(paths[0], results["turbo"]))
+        if size in args.plain:
+            plain(paths, len(results["turbo"].findings))
 
 
-NAIVE_O1 = """
-@prefix sh: <http://www.w3.org/ns/shacl#> .
-@prefix rg: <https://w3id.org/regimegraph/def#> .
-@prefix ex: <http://example.org/> .
-ex:O1Naive a sh:NodeShape ;
-  sh:targetClass rg:InspectionLetter ;
-  sh:sparql [ sh:message "presented late or not at all" ; sh:select '''
-    PREFIX rg: <https://w3id.org/regimegraph/def#>
-    PREFIX dcterms: <http://purl.org/dc/terms/>
-    PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-    SELECT $this WHERE {
-      $this dcterms:date ?d .
-      OPTIONAL { ?item rg:presents $this ; rg:meeting/dcterms:date ?m .
-                 FILTER(?m <= ?d + "P2M"^^xsd:yearMonthDuration) }
-      FILTER(!BOUND(?item))
-    }''' ] .
-"""
+def compare_with_manifest(folder: Path, result: object) -> str:
+    """Planted breaks against findings (warnings and violations), by focus and shape."""
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    planted = {(b["focus"], b["shape"]) for b in manifest["breaks"]}
+    found = {(f.focus, f.shape) for f in result.findings  # type: ignore[attr-defined]
+             if f.severity != "info"}
+    return (f"manifest: {len(planted):,} breaks planted, {len(planted & found):,} found, "
+            f"{len(planted - found):,} missed, {len(found - planted):,} not planted")
 
 
-def naive_comparison(path: Path) -> None:
-    """The O1 deadline as a per-letter SHACL-SPARQL constraint, against derive-once."""
-    from rdflib import Graph
+def plain(paths: list[Path], findings: int) -> None:
+    """pySHACL and pyshacl-turbo from their own command lines on the check's data."""
+    from regimegraph.checker import (
+        _context_in_default_graph,
+        record_files,
+        shapes_graph,
+    )
+    from regimegraph.derivations import run_derivations
+    from regimegraph.duties import derive_duties, duty_quads
+    from regimegraph.loader import load_into
 
-    from regimegraph.loader import read_graph
-
-    data = read_graph(path)
-    shapes = Graph().parse(data=NAIVE_O1, format="turtle")
-    started = time.perf_counter()
-    conforms, _report, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none")
-    naive = time.perf_counter() - started
-    print(f"\nnaive O1 (SHACL-SPARQL per letter, pySHACL on rdflib) over {path.name}: "
-          f"{naive:.2f} s, conforms={conforms}")
+    store = ox.Store()
+    store.extend(_context_in_default_graph())
+    for path in record_files(paths):
+        load_into(store, path)
+    run_derivations(store, None)
+    store.extend(duty_quads(derive_duties(store, TODAY), TODAY))
+    work = Path(tempfile.mkdtemp(prefix="regimegraph-plain-"))
+    data, shapes = work / "data.nt", work / "shapes.ttl"
+    store.dump(str(data), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    shapes_graph().serialize(shapes, format="turtle")
+    bin_dir = Path(sys.executable).parent
+    print(f"  plain tools on the same {len(store):,} triples and shapes "
+          f"(regimegraph check reported {findings:,} findings):")
+    for tool in ("pyshacl", "pyshacl-turbo"):
+        command = [str(bin_dir / tool), "-s", str(shapes), "-i", "rdfs", "-f", "nt", str(data)]
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        seconds = time.perf_counter() - started
+        results = done.stdout.count("<http://www.w3.org/ns/shacl#ValidationResult>")
+        print(f"    {tool} -s shapes.ttl -i rdfs -f nt data.nt: {seconds:.1f} s, "
+              f"exit {done.returncode}, {results:,} validation results")
 
 
 if __name__ == "__main__":

@@ -265,4 +265,8 @@ from .extract.command import extract  # noqa: E402 (needs friendly_errors above)
 
 main.add_command(extract)
 
+from .generate.command import generate  # noqa: E402 (needs friendly_errors above)
+
+main.add_command(generate)
+
 __all__ = ["EXIT_USAGE", "main"]
