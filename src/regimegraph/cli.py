@@ -62,6 +62,25 @@ def main() -> None:
     logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
 
 
+def store_option(command: F) -> F:
+    """`--store`: which store the command reads (docs/stores.md), in force while it runs."""
+
+    @wraps(command)
+    def wrapper(*args: Any, store: str | None = None, **kwargs: Any) -> Any:
+        from .stores import use_option
+
+        use_option(store)
+        try:
+            return command(*args, **kwargs)
+        finally:
+            use_option(None)
+
+    return click.option(  # type: ignore[return-value]
+        "--store", metavar="STORE",
+        help="memory (default), rdflib, oxigraph:PATH or a SPARQL endpoint URL; "
+             "also REGIMEGRAPH_STORE or regimegraph.toml (docs/stores.md).")(wrapper)
+
+
 def _progress(quiet: bool) -> Callable[[str], None] | None:
     if quiet:
         return None
@@ -79,15 +98,19 @@ def _progress(quiet: bool) -> Callable[[str], None] | None:
 )
 @click.option("--force", is_flag=True, help="Rebuild even if no source changed.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@store_option
 @friendly_errors
 def build(output: Path | None, force: bool, quiet: bool) -> None:
     """Build the bundled knowledge base: load, import, reason, cache.
 
-    Later commands reuse the cached build until a source file changes.
+    Later commands reuse the cached build until a source file changes. With
+    --store oxigraph:PATH or a SPARQL endpoint URL, the build is also loaded
+    into that store, atomically: an interrupted build leaves the previous one.
     """
-    from .kb import open_kb
+    from .kb import load_into
+    from .stores import configured
 
-    kb = open_kb(rebuild=force, progress=_progress(quiet))
+    kb, written = load_into(configured(), rebuild=force, progress=_progress(quiet))
     info = kb.info
     if output is not None:
         from .export import export_dump
@@ -104,6 +127,8 @@ def build(output: Path | None, force: bool, quiet: bool) -> None:
         f"{info.closure_inferred_triples:,} inferred, {info.closure_seconds:.1f} s"
     )
     click.echo(f"  build time: {info.build_seconds:.1f} s; cached at {kb.dump}")
+    if not kb.spec.local:
+        click.echo(f"  store: {kb.spec.describe()} ({'loaded' if written else 'up to date'})")
     if info.import_problems:
         click.echo(
             f"  {len(info.import_problems)} table rows need attention "
@@ -137,6 +162,7 @@ def build(output: Path | None, force: bool, quiet: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the results to this file instead of standard output.",
 )
+@store_option
 @friendly_errors
 def query(sparql: str | None, query_file: Path | None, fmt: str, output: Path | None) -> None:
     """Run a read-only SPARQL query over the bundled knowledge base.
@@ -158,7 +184,7 @@ def query(sparql: str | None, query_file: Path | None, fmt: str, output: Path | 
             raise UsageError(f"{query_file}: cannot be read: {error}") from None
     assert sparql is not None
     kb = open_kb(progress=_progress(False))
-    payload = render(execute(kb.store, sparql), fmt)
+    payload = render(execute(kb.backend, sparql), fmt)
     if output is not None:
         output.write_bytes(payload)
     else:
@@ -194,6 +220,7 @@ def _check_date(value: str | None) -> date:
               type=click.Choice(["turbo", "pyshacl"]),
               help="SHACL engine: pyshacl-turbo (fast) or pySHACL (the reference); "
                    "both give the same findings on every rule fixture.")
+@store_option
 @friendly_errors
 def check(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str,
           today: str | None, rules: Path | None, engine: str) -> None:
@@ -238,6 +265,7 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str,
               help="Access-Control-Allow-Origin ('*' by default, '' for none).")
 @click.option("--base-url", metavar="URL", help="Public base URL when behind a proxy.")
 @click.option("--debug", is_flag=True, help="Use Flask's development server (not for production).")
+@store_option
 @friendly_errors
 def serve(host: str, port: int, data_files: tuple[Path, ...], no_kb: bool,
           query_timeout: float | None, max_rows: int | None, workers: int | None,

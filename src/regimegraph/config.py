@@ -36,6 +36,9 @@ class Settings:
         "help": "Serve the bundled knowledge base (serve --no-kb turns it off)."})
     data_files: tuple[Path, ...] = field(default=(), metadata={
         "help": "More RDF files to serve; N-Quads and TriG keep their named graphs."})
+    store: str = field(default="", metadata={
+        "help": "The store queries run in (docs/stores.md); default: --store, "
+                "REGIMEGRAPH_STORE, regimegraph.toml, memory."})
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -44,7 +47,7 @@ class Settings:
         values: dict[str, object] = {}
         for f in fields(cls):
             raw = env.get(f"REGIMEGRAPH_{f.name.upper()}")
-            if raw is None or f.name == "data_files":
+            if raw is None or f.name in ("data_files", "store"):  # store: see stores/spec.py
                 continue
             values[f.name] = _parse(f.name, raw, type(f.default))
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -5,7 +5,9 @@ the tables in `data/sources/`, adds the derived periods, computes the OWL RL
 closure and writes everything as N-Quads, each source in its own named graph.
 The result is cached under a digest of every input, so editing any source file
 rebuilds it and nothing else does; queries and checks read the cache into an
-in-memory Oxigraph store, which loads it in well under a second.
+in-memory Oxigraph store, which loads it in well under a second, or use the
+store the `--store` setting names (stores/: rdflib, Oxigraph on disk, a SPARQL
+server), into which `build` loads the same quads.
 """
 
 from __future__ import annotations
@@ -25,12 +27,14 @@ from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import TIME, XSD
 
 from . import __version__
+from .errors import UsageError
 from .importers import import_all
 from .loader import graph_to_quads, is_rdf_file, quads_to_dataset, quads_to_graph, read_quads
 from .namespaces import GOVYEAR, GRAPH
 from .reasoner import owl_rl_closure
 from .resources import cache_dir, kb_path, kb_root
 from .store import memory_store, named_quads
+from .stores import MEMORY, Backend, OxigraphStore, StoreSpec, configured, open_store
 
 SOURCE_FOLDERS = ("ontology", "reference", "records")
 INFERRED_GRAPH = str(GRAPH["inferred"])
@@ -60,11 +64,29 @@ class BuildInfo:
 
 @dataclass
 class KnowledgeBase:
-    """The built knowledge base: an Oxigraph store over the cached dump."""
+    """The built knowledge base in the configured store.
 
-    dump: Path
+    `backend` answers queries in whichever store holds it; `store` is a
+    pyoxigraph Store with the same quads for code that needs one (the checker's
+    derivations, exports): the store itself for memory and Oxigraph on disk, a
+    copy in memory read from the others on first use. `dump` is the cached
+    N-Quads build, None for a SPARQL server (which holds the only copy).
+    """
+
+    dump: Path | None
     info: BuildInfo
-    store: ox.Store
+    backend: Backend
+    spec: StoreSpec = MEMORY
+    _store: ox.Store | None = field(default=None, repr=False)
+
+    @property
+    def store(self) -> ox.Store:
+        if self._store is None:
+            if isinstance(self.backend, OxigraphStore):
+                self._store = self.backend.store
+            else:
+                self._store = memory_store(quads=self.backend.quads())
+        return self._store
 
     def dataset(self) -> Dataset:
         """The same quads as an rdflib Dataset, for pySHACL and owlrl."""
@@ -187,17 +209,93 @@ def write_dump(quads: list[ox.Quad], info: BuildInfo, dump: Path) -> None:
         os.replace(temporary, target)
 
 
-def open_kb(rebuild: bool = False, progress: Progress | None = None) -> KnowledgeBase:
-    """The knowledge base, built now if its sources changed since the last build."""
-    digest = input_digest()
+def cached_build(rebuild: bool = False, progress: Progress | None = None,
+                 digest: str | None = None) -> tuple[Path, BuildInfo]:
+    """The cached N-Quads dump of the current sources and its BuildInfo, built if needed."""
+    digest = digest or input_digest()
     dump = cache_dir() / f"kb-{__version__}-{digest[:16]}.nq"
     if rebuild or not dump.exists() or not dump.with_suffix(".json").exists():
         if progress:
             progress("building the knowledge base from its sources")
         quads, info = build(progress)
         write_dump(quads, info, dump)
-    info = BuildInfo(**json.loads(dump.with_suffix(".json").read_text()))
-    return KnowledgeBase(dump=dump, info=info, store=memory_store(dump))
+    return dump, BuildInfo(**json.loads(dump.with_suffix(".json").read_text()))
+
+
+def open_kb(rebuild: bool = False, progress: Progress | None = None,
+            store: StoreSpec | None = None) -> KnowledgeBase:
+    """The knowledge base in `store` (default: the configured one), rebuilt if sources changed.
+
+    The stores in this process and on disk follow the sources by themselves; a
+    SPARQL server is only written by `regimegraph build --store URL`, so one
+    holding an older build is used as it is, with a warning.
+    """
+    spec = store or configured()
+    digest = input_digest()
+    if spec.kind == "remote":
+        return _open_remote(spec, digest, progress)
+    dump, info = cached_build(rebuild, progress, digest)
+    if spec.kind == "oxigraph":
+        from .stores.ondisk import read_info, write_generation
+
+        assert spec.path is not None
+        held = read_info(spec.path)
+        if rebuild or held is None or held.get("digest") != info.digest:
+            if progress:
+                progress(f"loading the build into {spec.describe()}")
+            write_generation(spec.path, dump, asdict(info))
+    return KnowledgeBase(dump=dump, info=info, backend=open_store(spec, dump), spec=spec)
+
+
+def _open_remote(spec: StoreSpec, digest: str, progress: Progress | None) -> KnowledgeBase:
+    from .stores.remote import RemoteStore
+
+    remote = RemoteStore(spec)
+    held = remote.build_info()
+    if held is None:
+        raise UsageError(f"{spec.describe()} holds no regimegraph build: "
+                         f"run regimegraph build --store {spec.text}")
+    info = BuildInfo(**{k: v for k, v in held.items() if k in BuildInfo.__dataclass_fields__})
+    if info.digest != digest and progress:
+        progress(f"{spec.describe()} holds build {info.digest[:16]}, not the sources' "
+                 f"{digest[:16]}: run regimegraph build --store {spec.text} to update it")
+    return KnowledgeBase(dump=None, info=info, backend=remote, spec=spec)
+
+
+def load_into(spec: StoreSpec, rebuild: bool = False, progress: Progress | None = None,
+              reload: bool = False) -> tuple[KnowledgeBase, bool]:
+    """`regimegraph build --store`: put the current build into the store; True if it was written.
+
+    Memory and rdflib stores are the cache itself. The others are written
+    atomically (ondisk.py, remote.py) when they hold another build or none, or
+    when `rebuild` or `reload` says so.
+    """
+    reload = reload or rebuild
+    digest = input_digest()
+    dump, info = cached_build(rebuild, progress, digest)
+    if spec.kind == "remote":
+        from .stores.remote import RemoteStore
+
+        remote = RemoteStore(spec, timeout=600.0)
+        held = remote.build_info()
+        written = reload or held is None or held.get("digest") != info.digest
+        if written:
+            quads = list(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS))
+            remote.load(quads, asdict(info), progress)
+        return KnowledgeBase(dump=dump, info=info, backend=remote, spec=spec), written
+    if spec.kind == "oxigraph":
+        from .stores.ondisk import read_info, write_generation
+
+        assert spec.path is not None
+        held_disk = read_info(spec.path)
+        written = reload or held_disk is None or held_disk.get("digest") != info.digest
+        if written:
+            if progress:
+                progress(f"loading the build into {spec.describe()}")
+            write_generation(spec.path, dump, asdict(info))
+        return KnowledgeBase(dump=dump, info=info, backend=open_store(spec, dump),
+                             spec=spec), written
+    return KnowledgeBase(dump=dump, info=info, backend=open_store(spec, dump), spec=spec), False
 
 
 def stderr_progress(message: str) -> None:

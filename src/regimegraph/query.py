@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from .errors import QueryError, UsageError
 from .namespaces import PREFIXES
 from .readonly import refusal
+from .stores.base import QueryStore
 
 TABULAR_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = ("turtle", "nt", "jsonld", "trig")
@@ -37,8 +38,8 @@ class Table:
     rows: list[list[ox.NamedNode | ox.BlankNode | ox.Literal | None]]
 
 
-def execute(store: ox.Store, text: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-    """Parse and run one query; bad or disallowed SPARQL raises QueryError."""
+def execute(store: QueryStore, text: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """Run one query in any store (stores/); bad or disallowed SPARQL raises QueryError."""
     reason = refusal(text)
     if reason is not None:
         raise QueryError(reason)

@@ -16,26 +16,44 @@ import pyoxigraph as ox
 from flask import Flask
 
 from ..config import Settings
+from ..errors import UsageError
 from ..store import memory_store
+from ..stores import MEMORY, StoreSpec, configured, parse_spec
 from .dataset import served_dump
 
 
 @dataclass
 class Service:
-    """What the blueprints share: settings, the dump workers load, a store for pages."""
+    """What the blueprints share: settings, the dump workers load, a store for pages.
+
+    `spec` is the store /sparql and /query ask (docs/stores.md). The pages read
+    `store`: the on-disk Oxigraph store itself, otherwise the local build in
+    memory (for rdflib and a SPARQL server, the same build `regimegraph build`
+    loaded into them).
+    """
 
     settings: Settings
     dump: Path
     store: ox.Store
+    spec: StoreSpec = MEMORY
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
+    spec = parse_spec(settings.store, "store") if settings.store else configured()
+    if spec.kind != "memory" and settings.data_files:
+        raise UsageError(f"--data serves files from the memory store only, not from "
+                         f"{spec.describe()}: load them there, or leave out --store")
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     dump = served_dump(settings)
-    app.extensions["regimegraph"] = Service(settings=settings, dump=dump,
-                                            store=memory_store(dump))
+    if spec.kind == "oxigraph":
+        from ..kb import open_kb
+
+        store = open_kb(store=spec).store  # built or brought up to date if needed
+    else:
+        store = memory_store(dump)
+    app.extensions["regimegraph"] = Service(settings=settings, dump=dump, store=store, spec=spec)
     from . import pages, sparql
 
     sparql.init_app(app)

@@ -23,6 +23,7 @@ from ..loader import read_quads
 from ..namespaces import GRAPH
 from ..resources import cache_dir
 from ..store import named_quads
+from ..stores import MEMORY
 
 
 def served_dump(settings: Settings) -> Path:
@@ -30,7 +31,8 @@ def served_dump(settings: Settings) -> Path:
     digest = hashlib.sha256()
     kb_dump: Path | None = None
     if settings.include_kb:
-        kb_dump = open_kb().dump
+        kb_dump = open_kb(store=MEMORY).dump
+        assert kb_dump is not None
         digest.update(kb_dump.name.encode())
     for path in settings.data_files:
         if not path.is_file():

@@ -40,7 +40,9 @@ import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
+from ..errors import QueryError
 from ..readonly import refusal
+from ..stores.base import QueryStore, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +171,7 @@ def acceptable_at_all(accept: str, fmt: str = "") -> bool:
 
 # --- answering (in a worker) -----------------------------------------------------------------
 
-def answer(store: ox.Store, job: Job) -> Reply:
+def answer(store: QueryStore, job: Job) -> Reply:
     """Run one job on a store and serialise its result; every failure is a Reply too."""
     reason = refusal(job.query)
     if reason:
@@ -184,6 +186,10 @@ def answer(store: ox.Store, job: Job) -> Reply:
         return Reply.error(400, f"a graph IRI is not valid: {error}")
     try:
         result = store.query(job.query, **options)
+    except StoreUnavailable as error:
+        return Reply.error(503, f"{error}; try again shortly")
+    except QueryError as error:
+        return Reply.error(400, str(error))
     except SyntaxError as error:
         return Reply.error(400, describe_syntax_error(str(error)))
     except (OSError, ValueError) as error:
@@ -345,11 +351,13 @@ def _graph(triples: list[ox.Triple], name: str, cut: bool, job: Job) -> bytes:
 
 # --- the pool --------------------------------------------------------------------------------
 
-def _serve(dump: str, conn: Connection) -> None:
-    """A worker process: load the dump once, then answer jobs until told to stop."""
+def _serve(dump: str, conn: Connection, store_text: str = "") -> None:
+    """A worker process: open its store once, then answer jobs until told to stop."""
     from ..store import memory_store
+    from ..stores import open_store, parse_spec
 
-    store = memory_store(Path(dump))
+    store: QueryStore = (memory_store(Path(dump)) if not store_text
+                         else open_store(parse_spec(store_text), Path(dump)))
     conn.send("ready")
     while True:
         try:
@@ -371,8 +379,9 @@ class QueryPool:
     """`size` worker processes over one dump, with a time limit per query."""
 
     def __init__(self, dump: Path, size: int, timeout: float, wait: float | None = None,
-                 start_timeout: float = 120.0) -> None:
+                 start_timeout: float = 120.0, store: str = "") -> None:
         self.dump = dump
+        self.store = store  # a store setting (stores/spec.py); "": the dump in memory
         self.size = size
         self.timeout = timeout
         self.wait = timeout if wait is None else wait
@@ -411,7 +420,7 @@ class QueryPool:
 
     def _start_one(self) -> None:
         ours, theirs = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(str(self.dump), theirs),
+        process = self._context.Process(target=_serve, args=(str(self.dump), theirs, self.store),
                                         name="regimegraph-query-worker", daemon=True)
         try:
             process.start()

@@ -88,8 +88,10 @@ def pool(app: Flask) -> QueryPool:
         found = app.extensions.get(_POOL_KEY)
         if found is None:
             settings = service(app).settings
+            spec = service(app).spec
             found = QueryPool(service(app).dump, size=settings.workers,
-                              timeout=settings.query_timeout)
+                              timeout=settings.query_timeout,
+                              store="" if spec.kind == "memory" else spec.text)
             found.start(wait=False)
             app.extensions[_POOL_KEY] = found
             atexit.register(found.close)
@@ -242,6 +244,8 @@ def endpoint() -> Response:
         raise Refused(500, "the query worker stopped unexpectedly; try again") from None
     response = Response(reply.body, status=reply.status, content_type=reply.content_type)
     response.vary.add("Accept")
+    if reply.status == 503:  # the store is down (stores/): worth retrying
+        response.headers["Retry-After"] = retry
     if reply.truncated:
         response.headers[TRUNCATED_HEADER] = "true"
         response.headers["X-Regimegraph-Max-Rows"] = str(settings.max_rows)

@@ -1,0 +1,87 @@
+"""Benchmark the stores: load a build into each, reopen it, run the competency queries.
+
+Run from the repository root, with any SPARQL servers to include (started by
+you, empty or holding a previous build: they are overwritten):
+
+    .venv/bin/python benchmarks/bench_stores.py [--repeat 5] [--server URL ...]
+
+It uses a private temporary cache and on-disk store. "load" is
+`load_into(spec, reload=True)` (the cached build into the store; the build
+itself is the same for every store and timed by bench_kb.py); "reopen" is
+`open_kb(store=spec)` plus a first COUNT query, in this process; each query
+figure is the median of --repeat runs. Results go by hand into
+benchmarks/RESULTS.md with the versions printed here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph
+import rdflib
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def median_seconds(function: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--server", action="append", default=[],
+                        help="a SPARQL query endpoint URL (repeatable)")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="regimegraph-bench-stores-"))
+    os.environ["REGIMEGRAPH_CACHE"] = str(work / "cache")
+
+    from regimegraph.kb import load_into, open_kb
+    from regimegraph.query import execute
+    from regimegraph.stores import parse_spec
+
+    print(f"python {platform.python_version()}, pyoxigraph {pyoxigraph.__version__}, "
+          f"rdflib {rdflib.__version__}, {os.cpu_count()} CPUs")
+    open_kb(store=parse_spec("memory"))  # the cached build, once
+    settings = ["memory", "rdflib", f"oxigraph:{work / 'disk'}", *args.server]
+    queries = sorted((ROOT / "queries").glob("*.rq"))
+    header = ["store", "load s", "reopen s", *(q.stem[:18] for q in queries)]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for text in settings:
+        spec = parse_spec(text)
+        load = median_seconds(lambda spec=spec: load_into(spec, reload=True), 1)
+
+        def reopen(spec: object = spec) -> object:
+            kb = open_kb(store=spec)  # type: ignore[arg-type]
+            return list(execute(kb.backend, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+
+        opened = median_seconds(reopen, max(1, args.repeat // 2))
+        kb = open_kb(store=spec)
+        cells = []
+        for path in queries:
+            query = path.read_text(encoding="utf-8")
+            cells.append(median_seconds(lambda q=query, b=kb.backend: list(execute(b, q)),
+                                        args.repeat))
+        name = "server " + text.split("/")[2] if spec.kind == "remote" else spec.kind
+        row = [name, f"{load:.2f}" if not spec.local else "-", f"{opened:.3f}",
+               *(f"{c * 1000:.0f} ms" for c in cells)]
+        print("| " + " | ".join(row) + " |")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""An Oxigraph store on disk: written once by `build`, reopened instantly by every command.
+
+Layout of `oxigraph:PATH` (a directory this module owns):
+
+    PATH/.regimegraph-store   marker: refuse to write into a directory that is not ours
+    PATH/current              symlink to the generation in use
+    PATH/gen-<time>-<digest>/ one complete Oxigraph (RocksDB) store, never written again
+    PATH/gen-<...>.json       the BuildInfo of that generation
+    PATH/.lock                held (flock) by whoever is writing a generation
+
+A build writes a new generation beside the others and then replaces the
+`current` symlink with one rename(2), which is atomic: a build killed at any
+moment leaves `current` pointing at the previous, complete generation, and the
+half-written directory is removed by the next build. Readers open the resolved
+generation directory read-only, so a process that opened the previous
+generation keeps reading it undisturbed; the previous generation is kept for
+such readers and older ones are deleted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import UsageError
+from ..store import merge_into_default_graph
+
+MARKER = ".regimegraph-store"
+CURRENT = "current"
+
+
+def current_generation(root: Path) -> Path | None:
+    """The generation directory `current` points at, resolved, or None if there is none."""
+    link = root / CURRENT
+    if not link.is_symlink():
+        return None
+    target = (root / os.readlink(link)).resolve()
+    return target if target.is_dir() else None
+
+
+def read_info(root: Path) -> dict[str, object] | None:
+    """The BuildInfo (as JSON data) of the current generation, or None."""
+    generation = current_generation(root)
+    if generation is None:
+        return None
+    try:
+        data = json.loads(generation.with_name(generation.name + ".json").read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def open_read_only(root: Path) -> ox.Store:
+    """The current generation, opened read-only (many processes may do so at once)."""
+    generation = current_generation(root)
+    if generation is None:
+        raise UsageError(f"oxigraph:{root}: holds no knowledge base: "
+                         f"run regimegraph build --store oxigraph:{root}")
+    try:
+        return ox.Store.read_only(str(generation))
+    except OSError as error:
+        raise UsageError(f"oxigraph:{root}: cannot be opened: {error}") from None
+
+
+@contextlib.contextmanager
+def _writer_lock(root: Path) -> Iterator[None]:
+    with open(root / ".lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _prepare(root: Path) -> None:
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"oxigraph:{root}: is a file, not a directory")
+    if root.is_dir() and any(root.iterdir()) and not (root / MARKER).exists():
+        raise UsageError(f"oxigraph:{root}: the directory is not empty and is not a "
+                         "regimegraph store; give a new or empty directory")
+    root.mkdir(parents=True, exist_ok=True)
+    (root / MARKER).touch()
+
+
+def write_generation(root: Path, dump: Path, info: dict[str, object]) -> Path:
+    """Load the N-Quads dump into a new generation and make it current, atomically."""
+    _prepare(root)
+    with _writer_lock(root):
+        for leftover in root.glob("building-*"):  # from a build that was killed
+            shutil.rmtree(leftover, ignore_errors=True)
+        digest = str(info.get("digest", ""))[:12]
+        name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}-{digest}"
+        building = root / f"building-{name}"
+        store = ox.Store(str(building))
+        store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+        merge_into_default_graph(store)
+        store.flush()
+        del store  # closes RocksDB before the directory is renamed
+        generation = root / name
+        os.replace(building, generation)
+        _write_atomically(generation.with_name(name + ".json"), json.dumps(info, indent=2))
+        link = root / f".current-{os.getpid()}"
+        with contextlib.suppress(FileNotFoundError):
+            link.unlink()
+        link.symlink_to(name)
+        previous = current_generation(root)
+        os.replace(link, root / CURRENT)  # the atomic switch
+        _remove_old(root, keep={name, previous.name if previous else name})
+        return generation
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _remove_old(root: Path, keep: set[str]) -> None:
+    """Delete generations other than the current and the previous one."""
+    for entry in root.glob("gen-*"):
+        stem = entry.name.removesuffix(".json")
+        if stem not in keep:
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)

@@ -1,0 +1,326 @@
+"""A SPARQL 1.1 server as the store: queries over the protocol, builds by SPARQL Update.
+
+Tested against the Oxigraph server and Virtuoso (docs/stores.md has each one's
+quirks). What the knowledge base needs from any server, and how it gets it:
+
+- The default graph must be the merge of the named graphs, each triple once.
+  Servers disagree (Oxigraph's union default graph counts a triple once per
+  graph, oxigraph#1919; Virtuoso's default dataset is every graph on the
+  server, its own system graphs included), so a build writes the merge into a
+  graph of its own (MERGED) and every query is sent with a protocol dataset:
+  default-graph-uri=MERGED and named-graph-uri= each graph of the build (read
+  from the MANIFEST graph). A query that names its own FROM / FROM NAMED, or a
+  client that gives a protocol dataset, is sent as it is.
+- A build must be atomic. The quads go into staging graphs first, in many
+  requests; then one SPARQL Update request drops the live graphs and moves the
+  staging graphs over them, manifest included. A client killed while loading
+  leaves only staging graphs (removed by the next build), never a half-loaded
+  knowledge base. The Oxigraph server runs that request in one transaction;
+  Virtuoso runs it to the end but not in isolation (docs/stores.md).
+- A server that cannot be reached raises StoreUnavailable (503 at the endpoint);
+  nothing is cached but the graph list, so service resumes when the server does.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Sequence
+from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import pyoxigraph as ox
+
+from ..namespaces import GRAPH
+from ..readonly import _TOKEN
+from .base import GraphName, Result, StoreRefused, StoreUnavailable, triples_result
+from .spec import StoreSpec
+
+MERGED = str(GRAPH["store/merged"])
+MANIFEST = str(GRAPH["store/manifest"])
+STAGING = str(GRAPH["store/staging/"])
+INFO = str(GRAPH["store/info"])
+MEMBER = str(GRAPH["store/graph"])
+CHUNK = 2_000  # triples per INSERT DATA request, at first
+MIN_CHUNK = 100
+PAGE = 10_000  # rows per page when reading quads (Virtuoso's ResultSetMaxRows by default)
+GRAPH_LIST_SECONDS = 5.0
+
+JSON_RESULTS = "application/sparql-results+json"
+_RDF_TYPES = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first keyword after the prologue."""
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup == "word":
+            word = match.group().upper()
+            if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+                return word
+    return "SELECT"
+
+
+def names_dataset(text: str) -> bool:
+    """Whether the query has FROM or FROM NAMED (outside strings, IRIs and comments)."""
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup == "word" and match.group().upper() == "FROM":
+            start, end = match.span()
+            if text[start - 1 : start] not in ("?", "$", ":") and text[end : end + 1] != ":":
+                return True
+    return False
+
+
+class RemoteStore:
+    """A QueryStore over a SPARQL 1.1 endpoint."""
+
+    def __init__(self, spec: StoreSpec, timeout: float = 60.0) -> None:
+        self.spec = spec
+        self.timeout = timeout
+        self.query_url, self._auth = _credentials(spec.url)
+        self.update_url, self._update_auth = _credentials(spec.update_url)
+        self._graphs: tuple[float, list[str] | None] | None = None
+        self._chunk = CHUNK
+
+    # --- reading --------------------------------------------------------------------------
+
+    def query(self, query: str, *, base_iri: str | None = None,
+              prefixes: dict[str, str] | None = None,
+              default_graph: list[GraphName] | None = None,
+              named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None) -> Result:
+        prologue = f"BASE <{base_iri}>\n" if base_iri else ""
+        prologue += "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in (prefixes or {}).items())
+        params: list[tuple[str, str]] = [("query", prologue + query)]
+        if default_graph is not None or named_graphs is not None:
+            params += [("default-graph-uri", g.value) for g in default_graph or []
+                       if isinstance(g, ox.NamedNode)]
+            params += [("named-graph-uri", g.value) for g in named_graphs or []
+                       if isinstance(g, ox.NamedNode)]
+        elif not names_dataset(query):
+            params += self._dataset()
+        form = query_form(query)
+        graph = form in ("CONSTRUCT", "DESCRIBE")
+        accept = ("application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+                  if graph else f"{JSON_RESULTS}, application/sparql-results+xml;q=0.5")
+        media, body = self._post(self.query_url, self._auth, params, accept)
+        if graph:
+            fmt = _RDF_TYPES.get(media)
+            if fmt is None:
+                raise StoreRefused(f"{self.spec.describe()} answered a {form} with {media!r}")
+            return triples_result(_canonical_triple(q.triple) for q in ox.parse(body, fmt))
+        results_format = (ox.QueryResultsFormat.XML if media.endswith("xml")
+                          else ox.QueryResultsFormat.JSON)
+        try:
+            if results_format is ox.QueryResultsFormat.JSON:
+                body = _canonical_json(body)
+            result = ox.parse_query_results(body, results_format)
+        except (SyntaxError, ValueError) as error:
+            raise StoreRefused(f"{self.spec.describe()} sent results that cannot be read: "
+                               f"{error}") from None
+        if form == "ASK" and isinstance(result, ox.QuerySolutions):
+            # Virtuoso answers ASK with one variable, __ASK_RETVAL, bound to 1 when true.
+            rows = list(result)
+            value = bool(rows) and rows[0][0] is not None and rows[0][0].value not in ("0", "")
+            return ox.parse_query_results(json.dumps({"head": {}, "boolean": value}),
+                                          ox.QueryResultsFormat.JSON)
+        return result
+
+    def graphs(self, fresh: bool = False) -> list[str] | None:
+        """The named graphs of the build in the store (None: the store holds no build)."""
+        now = time.monotonic()
+        if fresh or self._graphs is None or now - self._graphs[0] > GRAPH_LIST_SECONDS:
+            rows = self._select(
+                f"SELECT ?p ?o WHERE {{ GRAPH <{MANIFEST}> {{ <{MANIFEST}> ?p ?o }} }}")
+            names = sorted(row["o"].value for row in rows if row["p"].value == MEMBER)
+            self._graphs = (now, names if rows else None)
+        return self._graphs[1]
+
+    def build_info(self) -> dict[str, Any] | None:
+        """The BuildInfo (JSON data) of the build in the store, or None."""
+        rows = self._select(
+            f"SELECT ?o WHERE {{ GRAPH <{MANIFEST}> {{ <{MANIFEST}> <{INFO}> ?o }} }}")
+        for row in rows:
+            try:
+                data = json.loads(row["o"].value)
+            except ValueError:
+                return None
+            return data if isinstance(data, dict) else None
+        return None
+
+    def quads(self) -> list[ox.Quad]:
+        """Every quad of the build's named graphs, read a page at a time."""
+        out: list[ox.Quad] = []
+        for name in self.graphs() or []:
+            graph = ox.NamedNode(name)
+            offset = 0
+            while True:
+                rows = self._select(
+                    f"SELECT ?s ?p ?o WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }} "
+                    f"ORDER BY ?s ?p ?o LIMIT {PAGE} OFFSET {offset}")
+                out += [ox.Quad(r["s"], r["p"], r["o"], graph) for r in rows]
+                if len(rows) < PAGE:
+                    break
+                offset += PAGE
+        return out
+
+    def _dataset(self) -> list[tuple[str, str]]:
+        names = self.graphs()
+        if names is None:
+            return []
+        return [("default-graph-uri", MERGED)] + [("named-graph-uri", g) for g in names]
+
+    def _select(self, text: str) -> list[ox.QuerySolution]:
+        _media, body = self._post(self.query_url, self._auth, [("query", text)], JSON_RESULTS)
+        result = ox.parse_query_results(_canonical_json(body), ox.QueryResultsFormat.JSON)
+        assert isinstance(result, ox.QuerySolutions)
+        return list(result)
+
+    # --- writing --------------------------------------------------------------------------
+
+    def update(self, text: str) -> None:
+        """Run one SPARQL Update request on the update endpoint."""
+        self._post(self.update_url, self._update_auth, [("update", text)], "*/*")
+
+    def load(self, quads: Sequence[ox.Quad], info: dict[str, Any],
+             progress: Any = None) -> None:
+        """Replace the build in the store by these quads, atomically (see the module doc)."""
+        say = progress or (lambda _m: None)
+        old = self.graphs(fresh=True) or []
+        self._drop_staging()
+        by_graph: dict[str, list[ox.Triple]] = {}
+        merged: set[ox.Triple] = set()
+        for quad in quads:
+            if isinstance(quad.graph_name, ox.NamedNode):
+                by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
+                merged.add(quad.triple)
+        names = sorted(by_graph)
+        manifest = [ox.Triple(ox.NamedNode(MANIFEST), ox.NamedNode(INFO),
+                              ox.Literal(json.dumps(info, sort_keys=True)))]
+        manifest += [ox.Triple(ox.NamedNode(MANIFEST), ox.NamedNode(MEMBER), ox.NamedNode(n))
+                     for n in names]
+        targets = [*names, MERGED, MANIFEST]
+        contents = [*(by_graph[n] for n in names), sorted(merged, key=str), manifest]
+        staging = {target: f"{STAGING}{index}" for index, target in enumerate(targets)}
+        total = sum(len(c) for c in contents)
+        say(f"loading {total:,} triples into staging graphs of {self.spec.describe()}")
+        for target, triples in zip(targets, contents, strict=True):
+            self._insert(staging[target], triples)
+        swap = [f"DROP SILENT GRAPH <{g}>" for g in sorted({*old, *targets})]
+        swap += [f"MOVE SILENT GRAPH <{staging[t]}> TO GRAPH <{t}>"
+                 for t, c in zip(targets, contents, strict=True) if c]
+        self.update(" ;\n".join(swap))
+        self._graphs = None
+
+    def _insert(self, graph: str, triples: Sequence[ox.Triple]) -> None:
+        """INSERT DATA in chunks; a chunk the server finds too long is split and sent again.
+
+        Virtuoso compiles an INSERT DATA into SQL and refuses one whose SQL passes
+        10,000 lines (error SP031), about 1,500 triples; other servers take any size.
+        """
+        size = self._chunk
+        start = 0
+        while start < len(triples):
+            try:
+                self.update(_insert_data(graph, triples[start : start + size]))
+            except StoreRefused:
+                if size <= MIN_CHUNK:
+                    raise
+                size = self._chunk = max(MIN_CHUNK, size // 4)
+                continue
+            start += size
+
+    def _drop_staging(self) -> None:
+        rows = self._select(
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+            f'FILTER(STRSTARTS(STR(?g), "{STAGING}")) }}')
+        if rows:
+            self.update(" ;\n".join(f"DROP SILENT GRAPH <{r['g'].value}>" for r in rows))
+
+    # --- HTTP -----------------------------------------------------------------------------
+
+    def _post(self, url: str, auth: str | None, params: list[tuple[str, str]],
+              accept: str) -> tuple[str, bytes]:
+        request = urllib.request.Request(
+            url, data=urlencode(params).encode(), method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept,
+                     "User-Agent": "regimegraph"})
+        if auth:
+            request.add_header("Authorization", auth)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                media = response.headers.get_content_type()
+                return media, response.read()
+        except urllib.error.HTTPError as error:
+            detail = _first_line(error.read())
+            if error.code in (502, 503, 504):
+                raise StoreUnavailable(f"{self.spec.describe()} is not answering "
+                                       f"(HTTP {error.code}): {detail}") from None
+            if error.code in (401, 403):
+                raise StoreRefused(f"{self.spec.describe()} refused access (HTTP {error.code}): "
+                                   f"{detail}") from None
+            raise StoreRefused(f"{self.spec.describe()} refused the request "
+                               f"(HTTP {error.code}): {detail}") from None
+        except (urllib.error.URLError, OSError) as error:
+            reason = getattr(error, "reason", error)
+            raise StoreUnavailable(f"{self.spec.describe()} is not answering: {reason}") from None
+
+
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_BOOLEANS = {"1": "true", "0": "false"}
+
+
+def _canonical_json(body: bytes) -> bytes:
+    """SPARQL JSON results with booleans in canonical form.
+
+    Virtuoso stores "true"^^xsd:boolean as 1 and answers "1"^^xsd:boolean: the
+    same value, but not the lexical form every other store (and the data) uses.
+    """
+    if XSD_BOOLEAN.encode() not in body:
+        return body
+    document = json.loads(body)
+    for row in document.get("results", {}).get("bindings", []):
+        for value in row.values():
+            if value.get("datatype") == XSD_BOOLEAN and value.get("value") in _BOOLEANS:
+                value["value"] = _BOOLEANS[value["value"]]
+    return json.dumps(document).encode()
+
+
+def _canonical_triple(triple: ox.Triple) -> ox.Triple:
+    literal = triple.object
+    if (isinstance(literal, ox.Literal) and literal.datatype.value == XSD_BOOLEAN
+            and literal.value in _BOOLEANS):
+        return ox.Triple(triple.subject, triple.predicate,
+                         ox.Literal(_BOOLEANS[literal.value], datatype=literal.datatype))
+    return triple
+
+
+def _insert_data(graph: str, triples: Iterable[ox.Triple]) -> str:
+    lines = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{lines}\n}} }}"
+
+
+def _first_line(body: bytes) -> str:
+    text = body.decode("utf-8", "replace").strip()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    found = " ".join(lines[:2]) if lines else "(no message)"
+    return found[:300]
+
+
+def _credentials(url: str) -> tuple[str, str | None]:
+    """The URL without user:password, and the Basic Authorization header they make."""
+    parts = urlsplit(url)
+    if parts.username is None:
+        return url, None
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    token = base64.b64encode(f"{parts.username}:{parts.password or ''}".encode()).decode()
+    return urlunsplit(parts._replace(netloc=host)), f"Basic {token}"

@@ -1,0 +1,145 @@
+"""Which store the knowledge base lives in: one setting, parsed from one string.
+
+The setting is read, in this order, from the `--store` option, the
+REGIMEGRAPH_STORE environment variable, the `store` key of `regimegraph.toml`
+in the working directory, and the default (`memory`). A wrong value is reported
+with where it came from, so a user knows which of the four to fix.
+
+    memory                 Oxigraph in this process, loaded from the cached build (default)
+    rdflib                 an rdflib Dataset in this process (the pure-Python reference engine)
+    oxigraph:PATH          an Oxigraph store on disk, written by `build`, reopened instantly
+    http(s)://HOST/PATH    a SPARQL 1.1 server: its query endpoint; loading uses its update
+                           endpoint, given as `#update=URL` (default: the query URL with a
+                           final /query replaced by /update, otherwise the query URL itself)
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+from ..errors import UsageError
+
+Kind = Literal["memory", "rdflib", "oxigraph", "remote"]
+ENV = "REGIMEGRAPH_STORE"
+CONFIG_FILE = "regimegraph.toml"
+KINDS_HELP = "memory, rdflib, oxigraph:PATH or a SPARQL endpoint URL (http://... or https://...)"
+
+
+@dataclass(frozen=True)
+class StoreSpec:
+    """A parsed store setting; `text` is what the user wrote, for messages."""
+
+    kind: Kind
+    text: str
+    path: Path | None = None  # oxigraph: the store's directory
+    url: str = ""  # remote: the query endpoint (without the #fragment)
+    update_url: str = ""  # remote: the update endpoint
+
+    def describe(self) -> str:
+        """The store in a message: 'the Oxigraph store at PATH', 'the SPARQL store at URL'."""
+        if self.kind == "oxigraph":
+            return f"the Oxigraph store at {self.path}"
+        if self.kind == "remote":
+            return f"the SPARQL store at {_without_password(self.url)}"
+        return f"the {self.kind} store"
+
+    @property
+    def local(self) -> bool:
+        """Whether the store lives in this process (built from the cached dump)."""
+        return self.kind in ("memory", "rdflib")
+
+
+MEMORY = StoreSpec(kind="memory", text="memory")
+
+
+def parse_spec(text: str, where: str = "store", base: Path | None = None) -> StoreSpec:
+    """Parse one store setting; `where` names its source in errors, `base` anchors a PATH."""
+    raw = text.strip()
+    lowered = raw.lower()
+    if lowered in ("", "memory"):
+        return MEMORY
+    if lowered == "rdflib":
+        return StoreSpec(kind="rdflib", text=raw)
+    if lowered.startswith("oxigraph:"):
+        location = raw[len("oxigraph:"):]
+        if not location:
+            raise UsageError(f"{where}: {raw!r}: oxigraph: needs a directory, as oxigraph:PATH")
+        path = Path(location).expanduser()
+        if not path.is_absolute() and base is not None:
+            path = base / path
+        return StoreSpec(kind="oxigraph", text=raw, path=path)
+    if lowered.startswith(("http://", "https://")):
+        return _remote(raw, where)
+    raise UsageError(f"{where}: {raw!r} is not a store: expected {KINDS_HELP}")
+
+
+def _remote(raw: str, where: str) -> StoreSpec:
+    parts = urlsplit(raw)
+    if not parts.hostname:
+        raise UsageError(f"{where}: {raw!r}: the URL has no host")
+    url = urlunsplit(parts._replace(fragment=""))
+    update = ""
+    for key, value in parse_qsl(parts.fragment, keep_blank_values=True):
+        if key != "update":
+            raise UsageError(f"{where}: {raw!r}: unknown option #{key}= (only #update=URL)")
+        update = value
+    if update and not update.lower().startswith(("http://", "https://")):
+        raise UsageError(f"{where}: {raw!r}: #update= must be an http(s):// URL")
+    if not update:
+        path = parts.path
+        update = (urlunsplit(parts._replace(path=path[: -len("query")] + "update", fragment=""))
+                  if path.endswith("/query") else url)
+    return StoreSpec(kind="remote", text=raw, url=url, update_url=update)
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+
+
+_option: str | None = None
+
+
+def use_option(value: str | None) -> None:
+    """Record the `--store` option of the running command (it outranks every other source)."""
+    global _option
+    _option = value
+
+
+def configured(environ: dict[str, str] | None = None, cwd: Path | None = None) -> StoreSpec:
+    """The store setting in force: --store, then REGIMEGRAPH_STORE, then regimegraph.toml."""
+    if _option is not None:
+        return parse_spec(_option, "--store")
+    env = os.environ if environ is None else environ
+    if env.get(ENV, "").strip():
+        return parse_spec(env[ENV], ENV)
+    config = (cwd or Path.cwd()) / CONFIG_FILE
+    if config.is_file():
+        return _from_file(config)
+    return MEMORY
+
+
+def _from_file(config: Path) -> StoreSpec:
+    try:
+        data = tomllib.loads(config.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise UsageError(f"{config}: not valid TOML: {error}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{config}: cannot be read: {error}") from None
+    value = data.get("store")
+    if value is None:
+        return MEMORY
+    if not isinstance(value, str):
+        raise UsageError(f"{config}: store: expected a string such as \"memory\", "
+                         f"not {type(value).__name__}")
+    return parse_spec(value, f"{config}: store", base=config.parent)
