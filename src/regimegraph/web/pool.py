@@ -442,10 +442,7 @@ class QueryPool:
 
     def run(self, job: Job) -> Reply:
         """Answer a job on an idle worker; raises Busy, QueryTimeout or WorkerLost."""
-        try:
-            worker = self._idle.get(timeout=self.wait)
-        except queue.Empty:
-            raise Busy from None
+        worker = self._next_idle()
         try:
             worker.conn.send(job)
             if worker.conn.poll(self.timeout):
@@ -458,6 +455,32 @@ class QueryPool:
             raise WorkerLost from None
         self._replace(worker)
         raise QueryTimeout
+
+    def _next_idle(self) -> _Worker:
+        """An idle worker; Busy only when every worker is busy answering others.
+
+        A worker still starting (at startup, or replacing one killed at its
+        time limit) is not busy: a request waits for it, up to its start
+        limit, instead of failing because the machine is slow to spawn.
+        """
+        deadline = time.monotonic() + self.start_timeout
+        try:
+            return self._idle.get(timeout=self.wait)
+        except queue.Empty:
+            pass
+        while time.monotonic() < deadline:
+            with self._lock:
+                starting = self._starting > 0 and not self._closed
+            if not starting:
+                break
+            try:
+                return self._idle.get(timeout=0.05)
+            except queue.Empty:
+                continue
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            raise Busy from None
 
     def _replace(self, worker: _Worker) -> None:
         """Kill a worker (it may be mid-query) and start another in its place."""
