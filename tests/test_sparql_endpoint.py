@@ -196,3 +196,20 @@ def test_serve_errors_are_one_line_with_exit_2(tmp_path: Path) -> None:
         busy = runner.invoke(main, ["serve", "--no-kb", "--data", str(data), "--port", str(port)])
     assert busy.exit_code == 2 and "in use" in busy.output
     assert len(busy.output.strip().splitlines()) == 1
+
+
+def test_a_keyword_hidden_by_a_less_than_is_still_refused() -> None:
+    # The scan reads <'x> as an IRI and what follows as a string; the grammar
+    # reads a comparison, then SERVICE. Only a full parse can tell.
+    assert refusal("SELECT * { ?s ?p ?a FILTER(?a<'x>') SERVICE <http://h/> { } #'\n}") \
+        is not None
+
+
+def test_a_comment_never_costs_a_full_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    import regimegraph.readonly as readonly
+
+    def parse(_text: str) -> bool:
+        raise AssertionError("parsed in full")
+
+    monkeypatch.setattr(readonly, "_parsed_service", parse)
+    assert refusal("# Oxfordshire's children's services, 2002-05\nASK { ?s ?p ?o }") is None
