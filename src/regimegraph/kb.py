@@ -31,12 +31,14 @@ from .errors import UsageError
 from .importers import import_all
 from .loader import graph_to_quads, is_rdf_file, quads_to_dataset, quads_to_graph, read_quads
 from .namespaces import GOVYEAR, GRAPH
-from .reasoner import owl_rl_closure
+from .reasoner import schema_and_rules_closure
 from .resources import cache_dir, kb_path, kb_root
 from .store import memory_store, named_quads
 from .stores import MEMORY, Backend, OxigraphStore, StoreSpec, configured, open_store
 
 SOURCE_FOLDERS = ("ontology", "reference", "records")
+# The schema: closed by owlrl; records are closed by rules (reasoner.py).
+SCHEMA_FOLDERS = ("ontology", "reference")
 INFERRED_GRAPH = str(GRAPH["inferred"])
 PERIODS_GRAPH = str(GRAPH["derived/periods"])
 DAY = "http://reference.data.gov.uk/id/day/"
@@ -128,35 +130,48 @@ def input_digest() -> str:
     return digest.hexdigest()
 
 
-def build(progress: Progress | None = None) -> tuple[list[ox.Quad], BuildInfo]:
-    """Assemble every graph and the closure; returns the quads and what happened."""
-    say = progress or (lambda _message: None)
-    started = time.perf_counter()
-    info = BuildInfo(version=__version__, digest=input_digest())
-    quads: list[ox.Quad] = []
+def build_sources(info: BuildInfo | None = None) -> list[ox.Quad]:
+    """Every asserted quad: the source files, the imported tables and the derived periods.
 
+    `info`, if given, records each graph's size and the importers' problems.
+    """
+    record = info or BuildInfo(version=__version__, digest="")
+    quads: list[ox.Quad] = []
     for path in source_files():
         name = graph_name_for(path)
         loaded = read_quads(path, name)
         quads.extend(loaded)
-        info.graphs[name] = len(loaded)
+        record.graphs[name] = len(loaded)
 
     for slug, result in import_all(kb_path("data", "sources")).items():
         name = str(GRAPH[f"import/{slug}"])
         imported = list(graph_to_quads(result.graph, name))
         quads.extend(imported)
-        info.graphs[name] = len(imported)
-        info.import_problems.extend(result.problems)
+        record.graphs[name] = len(imported)
+        record.import_problems.extend(result.problems)
 
-    asserted = quads_to_graph(quads)
-    periods = government_year_periods(asserted)
+    periods = government_year_periods(quads_to_graph(quads))
     quads.extend(graph_to_quads(periods, PERIODS_GRAPH))
-    info.graphs[PERIODS_GRAPH] = len(periods)
-    asserted += periods
+    record.graphs[PERIODS_GRAPH] = len(periods)
+    return quads
 
-    say(f"computing the OWL RL closure of {len(asserted):,} triples (once per change)")
-    closure = owl_rl_closure(asserted)
-    quads.extend(graph_to_quads(closure.inferred, INFERRED_GRAPH))
+
+def build(progress: Progress | None = None) -> tuple[list[ox.Quad], BuildInfo]:
+    """Assemble every graph and the closure; returns the quads and what happened."""
+    say = progress or (lambda _message: None)
+    started = time.perf_counter()
+    info = BuildInfo(version=__version__, digest=input_digest())
+    quads = build_sources(info)
+
+    schema_graphs = tuple(str(GRAPH[f"{folder}/"]) for folder in SCHEMA_FOLDERS)
+    schema = quads_to_graph(
+        q for q in quads
+        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(schema_graphs)
+    )
+    say(f"computing the OWL RL closure of {len(quads):,} quads (once per change)")
+    closure = schema_and_rules_closure(schema, quads)
+    quads.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(INFERRED_GRAPH))
+                 for t in closure.inferred)
     info.graphs[INFERRED_GRAPH] = len(closure.inferred)
     info.closure_input_triples = closure.input_triples
     info.closure_inferred_triples = len(closure.inferred)
