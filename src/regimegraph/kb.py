@@ -150,7 +150,11 @@ def build_sources(info: BuildInfo | None = None) -> list[ox.Quad]:
         record.graphs[name] = len(imported)
         record.import_problems.extend(result.problems)
 
-    periods = government_year_periods(quads_to_graph(quads))
+    prefix = str(GOVYEAR)
+    periods = government_year_periods({
+        URIRef(q.object.value) for q in quads
+        if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(prefix)
+    })
     quads.extend(graph_to_quads(periods, PERIODS_GRAPH))
     record.graphs[PERIODS_GRAPH] = len(periods)
     return quads
@@ -180,15 +184,16 @@ def build(progress: Progress | None = None) -> tuple[list[ox.Quad], BuildInfo]:
     return quads, info
 
 
-def government_year_periods(graph: Graph) -> Graph:
+def government_year_periods(used: set[URIRef]) -> Graph:
     """Give every reference.data.gov.uk government year used its start and end.
 
     Records cite a financial year by IRI (`government-year/2006-2007`); the
     interval's days are derived here, so queries can compare dates without
-    every record repeating them.
+    every record repeating them. The caller finds the years cited by a scan
+    of the quads: converting a million of them to rdflib to look would take
+    a minute.
     """
     periods = Graph()
-    used = {o for o in graph.objects() if isinstance(o, URIRef) and str(o).startswith(str(GOVYEAR))}
     for iri in sorted(used):
         slug = str(iri)[len(str(GOVYEAR)) :]
         try:

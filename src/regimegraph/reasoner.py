@@ -16,7 +16,7 @@ import owlrl
 import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, Graph, Literal
 
-from .loader import to_oxigraph, to_rdflib
+from .loader import to_oxigraph
 
 # What OWL RL adds that says nothing about the domain: every resource the same
 # as itself, every class a subclass of itself and of owl:Thing, and so on.
@@ -139,7 +139,7 @@ def schema_and_rules_closure(schema: Graph, asserted: list[ox.Quad]) -> StoreClo
             continue
         if triple.predicate.value in _SCHEMA_LINKS and triple not in stated:
             continue
-        if _trivial(*(to_rdflib(t) for t in triple)):
+        if _trivial_ox(triple):
             continue
         inferred.append(triple)
     return StoreClosure(inferred=inferred, seconds=time.perf_counter() - started,
@@ -164,3 +164,28 @@ def _close_schema_links(store: ox.Store) -> None:
         f"INSERT {{ ?b <{_OWL}inverseOf> ?a }} WHERE {{ ?a <{_OWL}inverseOf> ?b }}",
     ):
         store.update(update)
+
+
+_TRIVIAL_OX = {f"{_OWL}Thing", f"{_RDFS}Resource"}
+_SELF_LINKS = {f"{_OWL}sameAs", f"{_RDFS}subClassOf", f"{_RDFS}subPropertyOf",
+               f"{_OWL}equivalentClass", f"{_OWL}equivalentProperty"}
+_DECLARATIONS = {f"{_OWL}Class", f"{_RDFS}Class", f"{_RDF}Property"}
+
+
+def _trivial_ox(triple: ox.Triple) -> bool:
+    """_trivial on Oxigraph terms, without converting a million triples to rdflib."""
+    s, p, o = triple.subject, triple.predicate.value, triple.object
+    if isinstance(s, ox.Literal):
+        return True
+    if s == o and p in _SELF_LINKS:
+        return True
+    if not isinstance(o, ox.NamedNode):
+        return False
+    if p in (f"{_RDF}type", f"{_RDFS}subClassOf") and o.value in _TRIVIAL_OX:
+        return True
+    return (
+        p == f"{_RDF}type"
+        and o.value in _DECLARATIONS
+        and isinstance(s, ox.NamedNode)
+        and s.value.startswith(("http://www.w3.org/", "http://purl.org/dc/"))
+    )
