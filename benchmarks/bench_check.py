@@ -41,9 +41,9 @@ def stages(paths: list[Path], engine: str) -> dict[str, float]:
     """The check's own steps, timed one by one (mirrors checker.check)."""
     from regimegraph.checker import (
         Facts,
-        _context_in_default_graph,
         _fill,
         _locate,
+        context_quads,
         record_files,
         shapes_graph,
     )
@@ -64,7 +64,7 @@ def stages(paths: list[Path], engine: str) -> dict[str, float]:
 
     store = ox.Store()
     files = record_files(paths)
-    store.extend(_context_in_default_graph())
+    store.extend(context_quads())
     for path in files:
         load_into(store, path)
     lap("load")
@@ -148,7 +148,7 @@ def compare_with_manifest(folder: Path, result: object) -> str:
 def plain(paths: list[Path], findings: int) -> None:
     """pySHACL and pyshacl-turbo from their own command lines on the check's data."""
     from regimegraph.checker import (
-        _context_in_default_graph,
+        context_quads,
         record_files,
         shapes_graph,
     )
@@ -157,7 +157,7 @@ def plain(paths: list[Path], findings: int) -> None:
     from regimegraph.loader import load_into
 
     store = ox.Store()
-    store.extend(_context_in_default_graph())
+    store.extend(context_quads())
     for path in record_files(paths):
         load_into(store, path)
     run_derivations(store, None)

@@ -24,7 +24,7 @@ from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS
 from .derivations import run_derivations
 from .duties import Duty, derive_duties, duty_quads
 from .errors import UsageError
-from .kb import graph_name_for, open_kb, source_files
+from .kb import SCHEMA_FOLDERS, open_kb, source_files
 from .loader import FORMATS, is_rdf_file, load_into, read_graph, read_quads
 from .locations import RecordIndex
 from .namespaces import GRAPH, RG
@@ -34,7 +34,6 @@ from .store import DEFAULT, named_quads
 from .validator import DEFAULT_ENGINE, Finding, run_shacl
 
 DERIVED_GRAPH = str(GRAPH["derived/rules"])
-DUTIES_GRAPH = str(GRAPH["derived/duties"])
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -81,18 +80,18 @@ def record_files(paths: list[Path]) -> list[Path]:
 
 
 @cache
-def _context_quads() -> tuple[ox.Quad, ...]:
-    quads: list[ox.Quad] = []
-    for path in source_files():
-        relative = path.relative_to(kb_root()).parts[0]
-        if relative in ("ontology", "reference"):
-            quads.extend(read_quads(path, graph_name_for(path)))
-    return tuple(quads)
+def context_quads() -> tuple[ox.Quad, ...]:
+    """The ontology and reference data every check runs with, in the default graph.
 
-
-def context_quads() -> list[ox.Quad]:
-    """The ontology and reference data every check runs with (read once per process)."""
-    return list(_context_quads())
+    Read once per process: a check needs the merge of its sources, not which
+    file said what (see `check`).
+    """
+    return tuple(
+        ox.Quad(q.subject, q.predicate, q.object, DEFAULT)
+        for path in source_files()
+        if path.relative_to(kb_root()).parts[0] in SCHEMA_FOLDERS
+        for q in read_quads(path)
+    )
 
 
 def shapes_graph(folder: Path | None = None) -> Graph:
@@ -137,7 +136,7 @@ def check(
     files: list[Path] = []
     if paths:
         files = record_files(paths)
-        store.extend(_context_in_default_graph())
+        store.extend(context_quads())
         for path in files:
             load_into(store, path)
     else:
@@ -164,11 +163,6 @@ def check(
     return CheckResult(
         check_date=today, findings=findings, files=files, duties=duties, triples=len(store),
     )
-
-
-@cache
-def _context_in_default_graph() -> tuple[ox.Quad, ...]:
-    return tuple(ox.Quad(q.subject, q.predicate, q.object, DEFAULT) for q in _context_quads())
 
 
 class Facts:
