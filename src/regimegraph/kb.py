@@ -160,6 +160,15 @@ def build_sources(info: BuildInfo | None = None) -> list[ox.Quad]:
     return quads
 
 
+def schema_of(quads: list[ox.Quad]) -> Graph:
+    """The schema among a build's quads: the graphs of the SCHEMA_FOLDERS files."""
+    schema_graphs = tuple(str(GRAPH[f"{folder}/"]) for folder in SCHEMA_FOLDERS)
+    return quads_to_graph(
+        q for q in quads
+        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(schema_graphs)
+    )
+
+
 def build(progress: Progress | None = None) -> tuple[list[ox.Quad], BuildInfo]:
     """Assemble every graph and the closure; returns the quads and what happened."""
     say = progress or (lambda _message: None)
@@ -167,11 +176,7 @@ def build(progress: Progress | None = None) -> tuple[list[ox.Quad], BuildInfo]:
     info = BuildInfo(version=__version__, digest=input_digest())
     quads = build_sources(info)
 
-    schema_graphs = tuple(str(GRAPH[f"{folder}/"]) for folder in SCHEMA_FOLDERS)
-    schema = quads_to_graph(
-        q for q in quads
-        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(schema_graphs)
-    )
+    schema = schema_of(quads)
     say(f"computing the OWL RL closure of {len(quads):,} quads (once per change)")
     closure = schema_and_rules_closure(schema, quads)
     quads.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(INFERRED_GRAPH))

@@ -14,13 +14,9 @@ from dataclasses import dataclass
 
 import owlrl
 import pyoxigraph as ox
-from rdflib import OWL, RDF, RDFS, Graph, Literal
+from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
 from .loader import to_oxigraph
-
-# What OWL RL adds that says nothing about the domain: every resource the same
-# as itself, every class a subclass of itself and of owl:Thing, and so on.
-_TRIVIAL_OBJECTS = {OWL.Thing, RDFS.Resource}
 
 
 @dataclass(frozen=True)
@@ -51,23 +47,55 @@ def owl_rl_closure(asserted: Graph) -> Closure:
 
 
 def _trivial(s: object, p: object, o: object) -> bool:
+    """Whether owlrl's triple says nothing about the domain (see _trivial_link)."""
     if isinstance(s, Literal):
         return True
-    if s == o and p in (
-        OWL.sameAs,
-        RDFS.subClassOf,
-        RDFS.subPropertyOf,
-        OWL.equivalentClass,
-        OWL.equivalentProperty,
-    ):
+    return _trivial_link(
+        str(s) if isinstance(s, URIRef) else "",
+        str(p),
+        str(o) if isinstance(o, URIRef) else None,
+        s == o,
+    )
+
+
+def _trivial_ox(triple: ox.Triple) -> bool:
+    """The same rule on Oxigraph terms, without converting a million triples to rdflib."""
+    s, o = triple.subject, triple.object
+    return _trivial_link(
+        s.value if isinstance(s, ox.NamedNode) else "",
+        triple.predicate.value,
+        o.value if isinstance(o, ox.NamedNode) else None,
+        s == o,
+    )
+
+
+def _trivial_link(subject: str, predicate: str, obj: str | None, same: bool) -> bool:
+    """What OWL RL adds that says nothing about the domain.
+
+    Every resource the same as itself, every class a subclass of itself and
+    of owl:Thing, the W3C vocabularies' own terms declared again. `subject` is
+    the subject's IRI ("" for a blank node), `obj` the object's IRI (None when
+    it is not an IRI), `same` whether subject and object are one term.
+    """
+    if same and predicate in _SELF_LINKS:
         return True
-    if p in (RDF.type, RDFS.subClassOf) and o in _TRIVIAL_OBJECTS:
+    if obj is None:
+        return False
+    if predicate in (_TYPE, _SUBCLASS) and obj in _TRIVIAL_OBJECTS:
         return True
     return (
-        p == RDF.type
-        and o in (OWL.Class, RDFS.Class, RDF.Property)
-        and str(s).startswith(("http://www.w3.org/", "http://purl.org/dc/"))
+        predicate == _TYPE
+        and obj in _DECLARATIONS
+        and subject.startswith(("http://www.w3.org/", "http://purl.org/dc/"))
     )
+
+
+_TYPE = str(RDF.type)
+_SUBCLASS = str(RDFS.subClassOf)
+_TRIVIAL_OBJECTS = {str(OWL.Thing), str(RDFS.Resource)}
+_SELF_LINKS = {str(OWL.sameAs), str(RDFS.subClassOf), str(RDFS.subPropertyOf),
+               str(OWL.equivalentClass), str(OWL.equivalentProperty)}
+_DECLARATIONS = {str(OWL.Class), str(RDFS.Class), str(RDF.Property)}
 
 
 # --- The same closure at the speed of the store ------------------------------
@@ -164,28 +192,3 @@ def _close_schema_links(store: ox.Store) -> None:
         f"INSERT {{ ?b <{_OWL}inverseOf> ?a }} WHERE {{ ?a <{_OWL}inverseOf> ?b }}",
     ):
         store.update(update)
-
-
-_TRIVIAL_OX = {f"{_OWL}Thing", f"{_RDFS}Resource"}
-_SELF_LINKS = {f"{_OWL}sameAs", f"{_RDFS}subClassOf", f"{_RDFS}subPropertyOf",
-               f"{_OWL}equivalentClass", f"{_OWL}equivalentProperty"}
-_DECLARATIONS = {f"{_OWL}Class", f"{_RDFS}Class", f"{_RDF}Property"}
-
-
-def _trivial_ox(triple: ox.Triple) -> bool:
-    """_trivial on Oxigraph terms, without converting a million triples to rdflib."""
-    s, p, o = triple.subject, triple.predicate.value, triple.object
-    if isinstance(s, ox.Literal):
-        return True
-    if s == o and p in _SELF_LINKS:
-        return True
-    if not isinstance(o, ox.NamedNode):
-        return False
-    if p in (f"{_RDF}type", f"{_RDFS}subClassOf") and o.value in _TRIVIAL_OX:
-        return True
-    return (
-        p == f"{_RDF}type"
-        and o.value in _DECLARATIONS
-        and isinstance(s, ox.NamedNode)
-        and s.value.startswith(("http://www.w3.org/", "http://purl.org/dc/"))
-    )
