@@ -17,10 +17,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib.plugins.sparql
 from rdflib import Dataset
-from rdflib.term import BNode, Literal, URIRef
 
 from ..errors import QueryError
-from ..loader import quads_to_dataset
+from ..loader import quads_to_dataset, to_oxigraph
 from .base import GraphName, Result, triples_result
 
 
@@ -51,7 +50,7 @@ class RdflibStore:
                 if result.type in ("CONSTRUCT", "DESCRIBE"):
                     assert result.graph is not None
                     return triples_result(
-                        ox.Triple(_term(s), _term(p), _term(o))  # type: ignore[arg-type]
+                        ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
                         for s, p, o in result.graph)
                 payload = result.serialize(format="json")
         except Exception as error:  # rdflib raises pyparsing and plain exceptions alike
@@ -66,19 +65,6 @@ class RdflibStore:
             name = getattr(g, "identifier", g)
             if name is None or str(name) == "urn:x-rdflib:default":
                 continue
-            out.append(ox.Quad(_term(s), _term(p), _term(o), _term(name)))  # type: ignore[arg-type]
+            out.append(ox.Quad(to_oxigraph(s), to_oxigraph(p),  # type: ignore[arg-type]
+                               to_oxigraph(o), to_oxigraph(name)))  # type: ignore[arg-type]
         return out
-
-
-def _term(node: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(node, URIRef):
-        return ox.NamedNode(str(node))
-    if isinstance(node, BNode):
-        return ox.BlankNode(str(node))
-    if isinstance(node, Literal):
-        if node.language:
-            return ox.Literal(str(node), language=node.language)
-        if node.datatype is not None:
-            return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
-        return ox.Literal(str(node))
-    raise TypeError(f"not an RDF term: {node!r}")
