@@ -233,7 +233,7 @@ def _findings(test: ShtTest, engine: str) -> object:
 
 @pytest.mark.parametrize("test", TESTS, ids=[t.test_id for t in TESTS])
 def test_w3c_engines_agree(test: ShtTest) -> None:
-    """On the same store, both engines give the same findings, or a named difference."""
+    """Same data (pySHACL reading rdflib, turbo a store): findings agree or differ by name."""
     same = _findings(test, "turbo") == _findings(test, "pyshacl")
     assert same != (test.test_id in ENGINE_DIFFERENCES)
 
