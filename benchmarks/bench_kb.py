@@ -60,7 +60,7 @@ def main() -> None:
     builds, closures = [], []
     for _ in range(args.builds):
         started = time.perf_counter()
-        _quads, info = build()
+        info = build().info
         builds.append(time.perf_counter() - started)
         closures.append(info.closure_seconds)
     print(f"\nbuild (cold, median of {args.builds}): {statistics.median(builds):.2f} s, of which "

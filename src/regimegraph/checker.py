@@ -24,16 +24,18 @@ from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS
 from .derivations import run_derivations
 from .duties import Duty, derive_duties, duty_quads
 from .errors import UsageError
-from .kb import SCHEMA_FOLDERS, open_kb, source_files
+from .kb import open_kb
 from .loader import FORMATS, is_rdf_file, load_into, read_graph, read_quads
 from .locations import RecordIndex
 from .namespaces import GRAPH, RG
 from .query import compact
 from .resources import kb_path, kb_root
+from .sources import sources
 from .store import DEFAULT, named_quads
 from .validator import DEFAULT_ENGINE, Finding, run_shacl
 
 DERIVED_GRAPH = str(GRAPH["derived/rules"])
+_INFERRED = ox.NamedNode(str(GRAPH["inferred"]))
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -88,9 +90,9 @@ def context_quads() -> tuple[ox.Quad, ...]:
     """
     return tuple(
         ox.Quad(q.subject, q.predicate, q.object, DEFAULT)
-        for path in source_files()
-        if path.relative_to(kb_root()).parts[0] in SCHEMA_FOLDERS
-        for q in read_quads(path)
+        for source in sources(folders=())
+        if source.is_schema
+        for q in read_quads(source.path)
     )
 
 
@@ -141,10 +143,16 @@ def check(
             load_into(store, path)
     else:
         kb = open_kb()
-        inferred = ox.NamedNode(str(GRAPH["inferred"]))
-        store.extend([ox.Quad(q.subject, q.predicate, q.object, DEFAULT)
-                      for q in named_quads(kb.store) if q.graph_name != inferred])
-        files = [p for p in source_files() if p.relative_to(kb_root()).parts[0] == "records"]
+        if kb.dump is not None:
+            # The build's own file, merged inside Oxigraph: at a million triples a
+            # pass in Python over the quads would cost more than the rest of the load.
+            store.bulk_load(path=str(kb.dump), format=ox.RdfFormat.N_QUADS)
+            store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                         f"FILTER(?g != <{_INFERRED.value}>) }}; DROP NAMED")
+        else:
+            store.extend([ox.Quad(q.subject, q.predicate, q.object, DEFAULT)
+                          for q in named_quads(kb.store) if q.graph_name != _INFERRED])
+        files = [source.path for source in sources() if source.is_record]
 
     run_derivations(store, None, _derivation_files(rules))
     duties = derive_duties(store, today)

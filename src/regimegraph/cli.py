@@ -81,6 +81,25 @@ def store_option(command: F) -> F:
              "also REGIMEGRAPH_STORE or regimegraph.toml (docs/stores.md).")(wrapper)
 
 
+def records_option(command: F) -> F:
+    """`--records`: more record folders in the knowledge base (sources.py), while it runs."""
+
+    @wraps(command)
+    def wrapper(*args: Any, records: tuple[Path, ...] = (), **kwargs: Any) -> Any:
+        from .sources import use_option
+
+        use_option(records or None)
+        try:
+            return command(*args, **kwargs)
+        finally:
+            use_option(None)
+
+    return click.option(  # type: ignore[return-value]
+        "--records", metavar="FOLDER", multiple=True, type=click.Path(path_type=Path),
+        help="Also build these record folders into the knowledge base (repeatable); "
+             "also REGIMEGRAPH_RECORDS or records in regimegraph.toml.")(wrapper)
+
+
 def _progress(quiet: bool) -> Callable[[str], None] | None:
     if quiet:
         return None
@@ -99,6 +118,7 @@ def _progress(quiet: bool) -> Callable[[str], None] | None:
 @click.option("--force", is_flag=True, help="Rebuild even if no source changed.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @store_option
+@records_option
 @friendly_errors
 def build(output: Path | None, force: bool, quiet: bool) -> None:
     """Build the bundled knowledge base: load, import, reason, cache.
@@ -123,7 +143,7 @@ def build(output: Path | None, force: bool, quiet: bool) -> None:
         f"{len(info.graphs)} named graphs)"
     )
     click.echo(
-        f"  OWL RL closure: {info.closure_input_triples:,} triples in, "
+        f"  OWL RL closure: {info.closure_input_triples:,} quads in, "
         f"{info.closure_inferred_triples:,} inferred, {info.closure_seconds:.1f} s"
     )
     click.echo(f"  build time: {info.build_seconds:.1f} s; cached at {kb.dump}")
@@ -163,6 +183,7 @@ def build(output: Path | None, force: bool, quiet: bool) -> None:
     help="Write the results to this file instead of standard output.",
 )
 @store_option
+@records_option
 @friendly_errors
 def query(sparql: str | None, query_file: Path | None, fmt: str, output: Path | None) -> None:
     """Run a read-only SPARQL query over the bundled knowledge base.
@@ -221,6 +242,7 @@ def _check_date(value: str | None) -> date:
               help="SHACL engine: pyshacl-turbo (fast) or pySHACL (the reference); "
                    "both give the same findings on every rule fixture.")
 @store_option
+@records_option
 @friendly_errors
 def check(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str,
           today: str | None, rules: Path | None, engine: str) -> None:
@@ -236,6 +258,12 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str,
 
     if rules is not None and not rules.is_dir():
         raise UsageError(f"--rules {rules}: no such folder")
+    from . import sources
+
+    if paths and sources.record_folders_option():
+        raise UsageError("--records adds folders to the knowledge base, which check reads "
+                         "when no PATHS are given; to check folders on their own, give them "
+                         "as PATHS")
     result = run_check(list(paths) or None, _check_date(today), rules=rules, engine=engine)
     colour = output is None and fmt == "text" and sys.stdout.isatty() and not os.environ.get(
         "NO_COLOR")
@@ -266,6 +294,7 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str,
 @click.option("--base-url", metavar="URL", help="Public base URL when behind a proxy.")
 @click.option("--debug", is_flag=True, help="Use Flask's development server (not for production).")
 @store_option
+@records_option
 @friendly_errors
 def serve(host: str, port: int, data_files: tuple[Path, ...], no_kb: bool,
           query_timeout: float | None, max_rows: int | None, workers: int | None,

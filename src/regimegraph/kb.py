@@ -12,7 +12,6 @@ server), into which `build` loads the same quads.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -23,22 +22,20 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Dataset, Graph
 from rdflib.namespace import TIME, XSD
 
 from . import __version__
 from .errors import UsageError
 from .importers import import_all
-from .loader import graph_to_quads, is_rdf_file, quads_to_dataset, quads_to_graph, read_quads
+from .loader import graph_to_quads, load_file, nquads_lines, quads_to_dataset, quads_to_graph
 from .namespaces import GOVYEAR, GRAPH
-from .reasoner import schema_and_rules_closure
-from .resources import cache_dir, kb_path, kb_root
-from .store import memory_store, named_quads
+from .reasoner import close_in_store
+from .resources import cache_dir, kb_path
+from .sources import SCHEMA_FOLDERS, Source, input_digest, sources
+from .store import memory_store, named_quads, select
 from .stores import MEMORY, Backend, OxigraphStore, StoreSpec, configured, open_store
 
-SOURCE_FOLDERS = ("ontology", "reference", "records")
-# The schema: closed by owlrl; records are closed by rules (reasoner.py).
-SCHEMA_FOLDERS = ("ontology", "reference")
 INFERRED_GRAPH = str(GRAPH["inferred"])
 PERIODS_GRAPH = str(GRAPH["derived/periods"])
 DAY = "http://reference.data.gov.uk/id/day/"
@@ -77,9 +74,16 @@ class KnowledgeBase:
 
     dump: Path | None
     info: BuildInfo
-    backend: Backend
+    opened: Backend | None = field(default=None, repr=False)
     spec: StoreSpec = MEMORY
     _store: ox.Store | None = field(default=None, repr=False)
+
+    @property
+    def backend(self) -> Backend:
+        """The store, opened on first use: `build` of a million triples never reads it back."""
+        if self.opened is None:
+            self.opened = open_store(self.spec, self.dump)
+        return self.opened
 
     @property
     def store(self) -> ox.Store:
@@ -104,133 +108,157 @@ class KnowledgeBase:
 
 
 def source_files() -> list[Path]:
-    """Every RDF source file of the knowledge base, in a stable order."""
-    root = kb_root()
-    files: list[Path] = []
-    for folder in SOURCE_FOLDERS:
-        base = root / folder
-        if base.is_dir():
-            files.extend(p for p in sorted(base.rglob("*")) if p.is_file() and is_rdf_file(p))
-    return files
+    """Every RDF source file of the knowledge base, in a stable order (sources.py)."""
+    return [source.path for source in sources()]
 
 
-def graph_name_for(path: Path) -> str:
-    """`records/papers/x.ttl` -> graph:records/papers/x."""
-    relative = path.relative_to(kb_root()).with_suffix("")
-    return str(GRAPH[relative.as_posix()])
+@dataclass
+class Built:
+    """A build in a store, with what the dump is written from.
+
+    The store holds every graph, for the closure and the counts. The dump is
+    written from the sources as parsed and from `generated` (imported tables,
+    derived periods, inferences): Oxigraph's store keeps a literal's value but
+    not every declared datatype ("5"^^xsd:nonNegativeInteger comes back as
+    xsd:integer), and the published file must say what the sources said.
+    """
+
+    store: ox.Store
+    info: BuildInfo
+    sources: list[Source]
+    generated: list[ox.Quad] = field(default_factory=list)
 
 
-def input_digest() -> str:
-    """A digest of everything a build reads, and of the code version."""
-    digest = hashlib.sha256(__version__.encode())
-    inputs = [*source_files(), *sorted((kb_path("data", "sources")).glob("*.csv"))]
-    for path in inputs:
-        digest.update(path.relative_to(kb_root()).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+def assemble(info: BuildInfo | None = None, found: list[Source] | None = None) -> Built:
+    """Every asserted quad in a store, each source in its named graph.
 
-
-def build_sources(info: BuildInfo | None = None) -> list[ox.Quad]:
-    """Every asserted quad: the source files, the imported tables and the derived periods.
-
-    `info`, if given, records each graph's size and the importers' problems.
+    The source files, the imported tables and the derived periods; `info`, if
+    given, records each graph's size and the importers' problems. Files are
+    parsed and indexed by Oxigraph natively: a generated England of millions
+    of triples never becomes Python objects.
     """
     record = info or BuildInfo(version=__version__, digest="")
-    quads: list[ox.Quad] = []
-    for path in source_files():
-        name = graph_name_for(path)
-        loaded = read_quads(path, name)
-        quads.extend(loaded)
-        record.graphs[name] = len(loaded)
+    found = sources() if found is None else found
+    built = Built(ox.Store(), record, found)
+    store = built.store
+    for source in found:
+        load_file(store, source.path, source.graph)
 
     for slug, result in import_all(kb_path("data", "sources")).items():
-        name = str(GRAPH[f"import/{slug}"])
-        imported = list(graph_to_quads(result.graph, name))
-        quads.extend(imported)
-        record.graphs[name] = len(imported)
+        built.generated.extend(graph_to_quads(result.graph, str(GRAPH[f"import/{slug}"])))
         record.import_problems.extend(result.problems)
+    store.extend(built.generated)
 
-    prefix = str(GOVYEAR)
-    periods = government_year_periods({
-        URIRef(q.object.value) for q in quads
-        if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(prefix)
-    })
-    quads.extend(graph_to_quads(periods, PERIODS_GRAPH))
-    record.graphs[PERIODS_GRAPH] = len(periods)
-    return quads
+    used = select(
+        store, "SELECT DISTINCT ?year WHERE { GRAPH ?g { ?s ?p ?year } "
+        f"FILTER(isIRI(?year) && STRSTARTS(STR(?year), \"{GOVYEAR}\")) }}")
+    periods = government_year_periods({row["year"].value for row in used})
+    store.extend(periods)
+    built.generated.extend(periods)
+    record.graphs.update(graph_sizes(store))
+    return built
 
 
-def schema_of(quads: list[ox.Quad]) -> Graph:
-    """The schema among a build's quads: the graphs of the SCHEMA_FOLDERS files."""
+def graph_sizes(store: ox.Store) -> dict[str, int]:
+    """Quads in each named graph, counted by the store."""
+    rows = select(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    return dict(sorted((row["g"].value, int(row["n"].value)) for row in rows))
+
+
+def schema_of(store: ox.Store) -> Graph:
+    """The schema among a build's graphs: the graphs of the SCHEMA_FOLDERS files."""
     schema_graphs = tuple(str(GRAPH[f"{folder}/"]) for folder in SCHEMA_FOLDERS)
     return quads_to_graph(
-        q for q in quads
-        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(schema_graphs)
+        q for g in store.named_graphs()
+        if isinstance(g, ox.NamedNode) and g.value.startswith(schema_graphs)
+        for q in store.quads_for_pattern(None, None, None, g)
     )
 
 
-def build(progress: Progress | None = None) -> tuple[list[ox.Quad], BuildInfo]:
-    """Assemble every graph and the closure; returns the quads and what happened."""
+def build(progress: Progress | None = None) -> Built:
+    """Assemble every graph and the closure; the store, and what happened."""
     say = progress or (lambda _message: None)
     started = time.perf_counter()
-    info = BuildInfo(version=__version__, digest=input_digest())
-    quads = build_sources(info)
+    found = sources()
+    info = BuildInfo(version=__version__, digest=input_digest(found))
+    built = assemble(info, found)
 
-    schema = schema_of(quads)
-    say(f"computing the OWL RL closure of {len(quads):,} quads (once per change)")
-    closure = schema_and_rules_closure(schema, quads)
-    quads.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(INFERRED_GRAPH))
-                 for t in closure.inferred)
+    say(f"computing the OWL RL closure of {info.triples:,} quads (once per change)")
+    closure = close_in_store(built.store, schema_of(built.store))
+    inferred = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(INFERRED_GRAPH))
+                for t in closure.inferred]
+    built.store.extend(inferred)
+    built.generated.extend(inferred)
     info.graphs[INFERRED_GRAPH] = len(closure.inferred)
     info.closure_input_triples = closure.input_triples
     info.closure_inferred_triples = len(closure.inferred)
     info.closure_seconds = round(closure.seconds, 2)
     info.build_seconds = round(time.perf_counter() - started, 2)
-    return quads, info
+    return built
 
 
-def government_year_periods(used: set[URIRef]) -> Graph:
+def government_year_periods(used: set[str]) -> list[ox.Quad]:
     """Give every reference.data.gov.uk government year used its start and end.
 
     Records cite a financial year by IRI (`government-year/2006-2007`); the
     interval's days are derived here, so queries can compare dates without
-    every record repeating them. The caller finds the years cited by a scan
-    of the quads: converting a million of them to rdflib to look would take
-    a minute.
+    every record repeating them.
     """
-    periods = Graph()
+    graph = ox.NamedNode(PERIODS_GRAPH)
+    quads: list[ox.Quad] = []
     for iri in sorted(used):
-        slug = str(iri)[len(str(GOVYEAR)) :]
+        slug = iri[len(str(GOVYEAR)) :]
         try:
             first, second = (int(part) for part in slug.split("-"))
         except ValueError:
             continue
         if second != first + 1:
             continue
-        begin, end = URIRef(f"{DAY}{first}-04-01"), URIRef(f"{DAY}{second}-03-31")
-        periods.add((iri, RDF.type, TIME.ProperInterval))
-        periods.add((iri, RDFS.label, Literal(f"{first}/{str(second)[-2:]}")))
-        periods.add((iri, TIME.hasBeginning, begin))
-        periods.add((iri, TIME.hasEnd, end))
+        year = ox.NamedNode(iri)
+        begin, end = ox.NamedNode(f"{DAY}{first}-04-01"), ox.NamedNode(f"{DAY}{second}-03-31")
+        triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+            (year, _TYPE, _PROPER_INTERVAL),
+            (year, _LABEL, ox.Literal(f"{first}/{str(second)[-2:]}")),
+            (year, _BEGINNING, begin),
+            (year, _END, end),
+        ]
         for instant, day in ((begin, f"{first}-04-01"), (end, f"{second}-03-31")):
-            periods.add((instant, RDF.type, TIME.Instant))
-            periods.add((instant, TIME.inXSDDate, Literal(day, datatype=XSD.date)))
-    return periods
+            triples.append((instant, _TYPE, _INSTANT))
+            triples.append((instant, _IN_DATE, ox.Literal(day, datatype=_DATE)))
+        quads.extend(ox.Quad(s, p, o, graph) for s, p, o in triples)
+    return quads
 
 
-def write_dump(quads: list[ox.Quad], info: BuildInfo, dump: Path) -> None:
-    """Write the dump and its build record atomically: a reader never sees half a file."""
+_TYPE = ox.NamedNode(str(RDF.type))
+_LABEL = ox.NamedNode(str(RDFS.label))
+_PROPER_INTERVAL = ox.NamedNode(str(TIME.ProperInterval))
+_INSTANT = ox.NamedNode(str(TIME.Instant))
+_BEGINNING = ox.NamedNode(str(TIME.hasBeginning))
+_END = ox.NamedNode(str(TIME.hasEnd))
+_IN_DATE = ox.NamedNode(str(TIME.inXSDDate))
+_DATE = ox.NamedNode(str(XSD.date))
+
+
+def write_dump(built: Built, dump: Path) -> None:
+    """Write the named graphs and the build record atomically: a reader never sees half a file.
+
+    The lines are sorted and each is there once, so the same sources give the
+    same file byte for byte: the dump can be cited and compared by digest.
+    """
     dump.parent.mkdir(parents=True, exist_ok=True)
-    ordered = sorted(
-        quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
-    )
+    lines = [line for source in built.sources for line in nquads_lines(source.path, source.graph)]
+    lines += (ox.serialize(built.generated, format=ox.RdfFormat.N_QUADS) or b"").splitlines(
+        keepends=True)
+    lines.sort()
+    unique = [line for line, previous in zip(lines, [b"", *lines], strict=False)
+              if line != previous]
     for target, payload in (
-        (dump, ox.serialize(ordered, format=ox.RdfFormat.N_QUADS)),
-        (dump.with_suffix(".json"), json.dumps(asdict(info), indent=2).encode()),
+        (dump, b"".join(unique)),
+        (dump.with_suffix(".json"), json.dumps(asdict(built.info), indent=2).encode()),
     ):
         handle, temporary = tempfile.mkstemp(dir=dump.parent, prefix=".building-")
         with os.fdopen(handle, "wb") as out:
-            out.write(payload or b"")
+            out.write(payload)
         os.replace(temporary, target)
 
 
@@ -242,8 +270,7 @@ def cached_build(rebuild: bool = False, progress: Progress | None = None,
     if rebuild or not dump.exists() or not dump.with_suffix(".json").exists():
         if progress:
             progress("building the knowledge base from its sources")
-        quads, info = build(progress)
-        write_dump(quads, info, dump)
+        write_dump(build(progress), dump)
     return dump, BuildInfo(**json.loads(dump.with_suffix(".json").read_text()))
 
 
@@ -269,7 +296,7 @@ def open_kb(rebuild: bool = False, progress: Progress | None = None,
             if progress:
                 progress(f"loading the build into {spec.describe()}")
             write_generation(spec.path, dump, asdict(info))
-    return KnowledgeBase(dump=dump, info=info, backend=open_store(spec, dump), spec=spec)
+    return KnowledgeBase(dump=dump, info=info, spec=spec)
 
 
 def _open_remote(spec: StoreSpec, digest: str, progress: Progress | None) -> KnowledgeBase:
@@ -284,7 +311,7 @@ def _open_remote(spec: StoreSpec, digest: str, progress: Progress | None) -> Kno
     if info.digest != digest and progress:
         progress(f"{spec.describe()} holds build {info.digest[:16]}, not the sources' "
                  f"{digest[:16]}: run regimegraph build --store {spec.text} to update it")
-    return KnowledgeBase(dump=None, info=info, backend=remote, spec=spec)
+    return KnowledgeBase(dump=None, info=info, opened=remote, spec=spec)
 
 
 def load_into(spec: StoreSpec, rebuild: bool = False, progress: Progress | None = None,
@@ -307,7 +334,7 @@ def load_into(spec: StoreSpec, rebuild: bool = False, progress: Progress | None 
         if written:
             quads = list(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS))
             remote.load(quads, asdict(info), progress)
-        return KnowledgeBase(dump=dump, info=info, backend=remote, spec=spec), written
+        return KnowledgeBase(dump=dump, info=info, opened=remote, spec=spec), written
     if spec.kind == "oxigraph":
         from .stores.ondisk import read_info, write_generation
 
@@ -318,9 +345,8 @@ def load_into(spec: StoreSpec, rebuild: bool = False, progress: Progress | None 
             if progress:
                 progress(f"loading the build into {spec.describe()}")
             write_generation(spec.path, dump, asdict(info))
-        return KnowledgeBase(dump=dump, info=info, backend=open_store(spec, dump),
-                             spec=spec), written
-    return KnowledgeBase(dump=dump, info=info, backend=open_store(spec, dump), spec=spec), False
+        return KnowledgeBase(dump=dump, info=info, spec=spec), written
+    return KnowledgeBase(dump=dump, info=info, spec=spec), False
 
 
 def stderr_progress(message: str) -> None:

@@ -77,8 +77,36 @@ def read_quads(path: Path, graph_name: str | None = None) -> list[ox.Quad]:
     return [ox.Quad(q.subject, q.predicate, q.object, target) for q in parsed]
 
 
+def nquads_lines(path: Path, graph_name: str) -> list[bytes]:
+    """One file's statements as N-Quads lines in `graph_name`, literals as written.
+
+    For the build's dump: a triples file goes from Oxigraph's parser to its
+    N-Triples writer and gets the graph name appended to each line, with no
+    store in between (a store rewrites some datatypes, see kb.Built).
+    """
+    fmt = rdf_format(path)
+    if fmt in _QUAD_FORMATS:
+        written = ox.serialize(read_quads(path, graph_name), format=ox.RdfFormat.N_QUADS)
+        return (written or b"").splitlines(keepends=True)
+    try:
+        written = ox.serialize(
+            ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()),
+            format=ox.RdfFormat.N_TRIPLES)
+    except SyntaxError as error:
+        raise _syntax_error(path, error) from None
+    except (OSError, ValueError) as error:
+        raise InputError(path, f"cannot be read: {error}") from None
+    suffix = f" {ox.NamedNode(graph_name)} .\n".encode()
+    return [line.removesuffix(b" .\n") + suffix for line in (written or b"").splitlines(True)]
+
+
 def load_into(store: ox.Store, path: Path) -> None:
-    """Parse one file straight into the store's default graph (named graphs kept).
+    """Parse one file straight into the store's default graph (named graphs kept)."""
+    load_file(store, path, None)
+
+
+def load_file(store: ox.Store, path: Path, graph_name: str | None) -> None:
+    """Parse one file straight into `graph_name` or the default graph (named graphs kept).
 
     Oxigraph parses and indexes natively, with no Python object per triple:
     for a million-triple record set this is several times faster than
@@ -89,7 +117,8 @@ def load_into(store: ox.Store, path: Path) -> None:
     """
     fmt = rdf_format(path)
     try:
-        store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+        store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(),
+                        to_graph=ox.NamedNode(graph_name) if graph_name else None)
     except SyntaxError as error:
         raise _syntax_error(path, error) from None
     except (OSError, ValueError) as error:

@@ -9,6 +9,7 @@ inferences, and see which is which.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
 from .loader import to_oxigraph
+from .store import select
 
 
 @dataclass(frozen=True)
@@ -114,23 +116,66 @@ _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 _OWL = "http://www.w3.org/2002/07/owl#"
 _DEFAULT = ox.DefaultGraph()
-_ABOX_RULES = (
-    # cax-sco (with scm-sco and cax-eqc folded into the closed subClassOf)
-    f"INSERT {{ ?x a ?d }} WHERE {{ ?c <{_RDFS}subClassOf> ?d . ?x a ?c }}",
+_NEW = ox.NamedNode("urn:regimegraph:closure:new")
+_SCHEMA_CLOSURE = ox.NamedNode("urn:regimegraph:closure:schema")
+
+
+def _rule(head: str, link: str, data: str, condition: str = "") -> str:
+    """An update adding `head` to the NEW graph where a schema `link` and `data` match.
+
+    The schema side is read from the default graph, which holds only the
+    closed schema links (small); the data side from every named graph,
+    NEW included, so nothing is copied to a work area first. A triple some
+    graph already holds is not added, so NEW ends as exactly what is new.
+    For types (a fixed predicate) that test is a MINUS, which Oxigraph 0.5
+    runs as one hash anti-join, 2.5 times faster than FILTER NOT EXISTS at a
+    million triples; for a variable predicate MINUS would hash every triple
+    in the store, and the per-solution lookup of NOT EXISTS is cheaper.
+    """
+    variables = " ".join(sorted(set(re.findall(r"\?\w+", head))))
+    exclude = (f"MINUS {{ GRAPH ?h {{ {head} }} }}" if " a " in f" {head} "
+               else f"FILTER NOT EXISTS {{ GRAPH ?h {{ {head} }} }}")
+    return (f"INSERT {{ GRAPH <{_NEW.value}> {{ {head} }} }} WHERE {{ "
+            f"{{ SELECT DISTINCT {variables} WHERE {{ {link} GRAPH ?g {{ {data} }} {condition} "
+            f"}} }} {exclude} }}")
+
+
+# Property rules first, to a fixpoint (an inverse of a sub-property of an
+# inverse...); then the rules that only add types: domains and ranges, then
+# subclasses, once each, since subClassOf is closed transitively beforehand.
+# That order is complete unless rdf:type itself has a sub-property, an
+# inverse, a domain or a range (_TYPE_FEEDS_BACK); then all five run to a
+# fixpoint together.
+_PROPERTY_RULES = (
     # prp-spo1 (prp-eqp folded in)
-    f"INSERT {{ ?x ?q ?y }} WHERE {{ ?p <{_RDFS}subPropertyOf> ?q . ?x ?p ?y }}",
+    _rule("?x ?q ?y .", f"?p <{_RDFS}subPropertyOf> ?q .", "?x ?p ?y ."),
     # prp-inv1 and prp-inv2 (the inverse pairs are closed both ways first)
-    f"INSERT {{ ?y ?q ?x }} WHERE {{ ?p <{_OWL}inverseOf> ?q . ?x ?p ?y }}",
-    # prp-dom
-    f"INSERT {{ ?x a ?c }} WHERE {{ ?p <{_RDFS}domain> ?c . ?x ?p ?y }}",
-    # prp-rng (a literal is never a subject)
-    f"INSERT {{ ?y a ?c }} WHERE {{ ?p <{_RDFS}range> ?c . ?x ?p ?y FILTER(!isLiteral(?y)) }}",
+    _rule("?y ?q ?x .", f"?p <{_OWL}inverseOf> ?q .", "?x ?p ?y ."),
 )
+_TYPE_RULES = (
+    # prp-dom
+    _rule("?x a ?c .", f"?p <{_RDFS}domain> ?c .", "?x ?p ?y ."),
+    # prp-rng (a literal is never a subject)
+    _rule("?y a ?c .", f"?p <{_RDFS}range> ?c .", "?x ?p ?y .", "FILTER(!isLiteral(?y))"),
+    # cax-sco (with scm-sco and cax-eqc folded into the closed subClassOf)
+    _rule("?x a ?d .", f"?c <{_RDFS}subClassOf> ?d .", "?x a ?c ."),
+)
+_TYPE_FEEDS_BACK = (
+    f"ASK {{ <{_RDF}type> ?link ?any "
+    f"VALUES ?link {{ <{_RDFS}subPropertyOf> <{_OWL}inverseOf> <{_RDFS}domain> <{_RDFS}range> }} }}"
+)
+_SCHEMA_PREDICATES = " ".join(f"<{p}>" for p in (
+    f"{_RDFS}subClassOf", f"{_RDFS}subPropertyOf", f"{_OWL}inverseOf", f"{_OWL}equivalentClass",
+    f"{_OWL}equivalentProperty", f"{_RDFS}domain", f"{_RDFS}range"))
 
 
 @dataclass(frozen=True)
 class StoreClosure:
-    """What the closure added (as triples in no graph), and how long it took."""
+    """What the closure added (as triples in no graph), and how long it took.
+
+    `input_triples` counts the asserted quads read (a triple stated in two
+    graphs counts twice: counting distinct triples cost 3 s at a million).
+    """
 
     inferred: list[ox.Triple]
     seconds: float
@@ -140,40 +185,74 @@ class StoreClosure:
 def schema_and_rules_closure(schema: Graph, asserted: list[ox.Quad]) -> StoreClosure:
     """The OWL RL closure of `asserted` (which includes `schema`), as owlrl computes it.
 
-    `schema` is the ontology and reference data: owlrl closes it; the records
-    are closed by the RDFS-Plus rules on Oxigraph, in time linear in their
-    size. Returns only what is new and not trivial, like owl_rl_closure.
+    For callers holding quads rather than a store (tests): see close_in_store.
+    """
+    store = ox.Store()
+    store.extend(q if not isinstance(q.graph_name, ox.DefaultGraph)
+                 else ox.Quad(q.subject, q.predicate, q.object, _ASSERTED) for q in asserted)
+    return close_in_store(store, schema)
+
+
+def close_in_store(store: ox.Store, schema: Graph) -> StoreClosure:
+    """The OWL RL closure of the named graphs of `store`, as owlrl would compute it.
+
+    `schema` is the ontology and reference data (also among the named
+    graphs): owlrl closes it; the records are closed by the RDFS-Plus rules
+    on Oxigraph, in time linear in their size. Returns only what is new and
+    not trivial, like owl_rl_closure. The default graph is the work area for
+    the schema links: it must be empty, and is left empty. Every step runs
+    inside Oxigraph, with no Python object per asserted triple and no copy
+    of them: that is what lets a million-triple build finish in seconds.
     """
     started = time.perf_counter()
-    store = ox.Store()
-    store.extend(ox.Quad(q.subject, q.predicate, q.object, _DEFAULT) for q in asserted)
-    given = {q.triple for q in store}
+    given = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
     schema_closure = [ox.Triple(*(to_oxigraph(t) for t in triple))  # type: ignore[arg-type]
                       for triple in owl_rl_closure(schema).inferred]
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, _DEFAULT) for t in schema_closure)
-    # Links owlrl's schema closure did not state are only there to drive the rules.
-    stated = given | set(schema_closure)
+    stated = {t for t in schema_closure
+              if not any(True for _ in store.quads_for_pattern(t.subject, t.predicate, t.object))}
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, _SCHEMA_CLOSURE)
+                 for t in schema_closure)
+    store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                 f"VALUES ?p {{ {_SCHEMA_PREDICATES} }} }}")
     _close_schema_links(store)
-    while True:
-        size = len(store)
-        for rule in _ABOX_RULES:
+    if bool(store.query(_TYPE_FEEDS_BACK)):
+        _fixpoint(store, _PROPERTY_RULES + _TYPE_RULES)
+    else:
+        _fixpoint(store, _PROPERTY_RULES)
+        for rule in _TYPE_RULES:
             store.update(rule)
-        if len(store) == size:
-            break
     inferred = []
-    for quad in store:
+    for quad in store.quads_for_pattern(None, None, None, _NEW):
         triple = quad.triple
-        if triple in given:
-            continue
+        # Links owlrl's schema closure did not state are only there to drive the rules.
         if triple.predicate.value in _SCHEMA_LINKS and triple not in stated:
             continue
-        if _trivial_ox(triple):
-            continue
-        inferred.append(triple)
+        if not _trivial_ox(triple):
+            inferred.append(triple)
+    inferred.extend(t for t in stated if not _trivial_ox(t))
+    store.update(f"CLEAR DEFAULT; DROP SILENT GRAPH <{_SCHEMA_CLOSURE.value}>; "
+                 f"DROP SILENT GRAPH <{_NEW.value}>")
     return StoreClosure(inferred=inferred, seconds=time.perf_counter() - started,
-                        input_triples=len(given))
+                        input_triples=given)
 
 
+def _fixpoint(store: ox.Store, rules: tuple[str, ...]) -> None:
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{_NEW.value}> {{ ?s ?p ?o }} }}"
+    while True:
+        size = _count(store, count)
+        for rule in rules:
+            store.update(rule)
+        if _count(store, count) == size:
+            return
+
+
+def _count(store: ox.Store, query: str) -> int:
+    for row in select(store, query):
+        return int(row["n"].value)
+    return 0
+
+
+_ASSERTED = ox.NamedNode("urn:regimegraph:closure:asserted")
 _SCHEMA_LINKS = {f"{_OWL}inverseOf", f"{_RDFS}subClassOf", f"{_RDFS}subPropertyOf"}
 
 

@@ -20,14 +20,20 @@ DEFAULT = ox.DefaultGraph()
 
 
 def merge_into_default_graph(store: ox.Store) -> None:
-    """Copy every named graph's triples into the default graph (deduplicated)."""
-    store.extend(
-        [
-            ox.Quad(q.subject, q.predicate, q.object, DEFAULT)
-            for q in store.quads_for_pattern(None, None, None, None)
-            if not isinstance(q.graph_name, ox.DefaultGraph)
-        ]
-    )
+    """Copy every named graph's triples into the default graph (deduplicated).
+
+    One update inside Oxigraph: at two million quads, a Python pass over them
+    would take longer than loading the dump.
+    """
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+
+def select(store: ox.Store, query: str) -> ox.QuerySolutions:
+    """A SELECT query's solutions (typed, for the callers that only ask SELECT)."""
+    result = store.query(query)
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError(f"not a SELECT query: {query[:60]}")
+    return result
 
 
 def memory_store(dump: Path | None = None, quads: Iterable[ox.Quad] = ()) -> ox.Store:

@@ -123,19 +123,29 @@ def configured(environ: dict[str, str] | None = None, cwd: Path | None = None) -
     env = os.environ if environ is None else environ
     if env.get(ENV, "").strip():
         return parse_spec(env[ENV], ENV)
+    found = read_config(cwd)
+    if found is None:
+        return MEMORY
+    return _from_file(*found)
+
+
+def read_config(cwd: Path | None = None) -> tuple[Path, dict[str, object]] | None:
+    """regimegraph.toml in the working directory, parsed, with its path; None if absent.
+
+    Shared by every setting the file holds (store here, records in sources.py).
+    """
     config = (cwd or Path.cwd()) / CONFIG_FILE
-    if config.is_file():
-        return _from_file(config)
-    return MEMORY
-
-
-def _from_file(config: Path) -> StoreSpec:
+    if not config.is_file():
+        return None
     try:
-        data = tomllib.loads(config.read_text(encoding="utf-8"))
+        return config, tomllib.loads(config.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise UsageError(f"{config}: not valid TOML: {error}") from None
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"{config}: cannot be read: {error}") from None
+
+
+def _from_file(config: Path, data: dict[str, object]) -> StoreSpec:
     value = data.get("store")
     if value is None:
         return MEMORY
