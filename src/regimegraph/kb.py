@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -242,24 +243,27 @@ _DATE = ox.NamedNode(str(XSD.date))
 def write_dump(built: Built, dump: Path) -> None:
     """Write the named graphs and the build record atomically: a reader never sees half a file.
 
-    The lines are sorted and each is there once, so the same sources give the
-    same file byte for byte: the dump can be cited and compared by digest.
+    Each source's lines, then the generated ones, are sorted and each is
+    there once, so the same sources give the same file byte for byte (the
+    dump can be cited and compared by digest). One source is held at a time:
+    at ten million triples, sorting the whole dump in memory would cost
+    gigabytes.
     """
     dump.parent.mkdir(parents=True, exist_ok=True)
-    lines = [line for source in built.sources for line in nquads_lines(source.path, source.graph)]
-    lines += (ox.serialize(built.generated, format=ox.RdfFormat.N_QUADS) or b"").splitlines(
-        keepends=True)
-    lines.sort()
-    unique = [line for line, previous in zip(lines, [b"", *lines], strict=False)
-              if line != previous]
-    for target, payload in (
-        (dump, b"".join(unique)),
-        (dump.with_suffix(".json"), json.dumps(asdict(built.info), indent=2).encode()),
-    ):
-        handle, temporary = tempfile.mkstemp(dir=dump.parent, prefix=".building-")
-        with os.fdopen(handle, "wb") as out:
-            out.write(payload)
-        os.replace(temporary, target)
+    parts: list[Callable[[], list[bytes]]] = [
+        partial(nquads_lines, source.path, source.graph) for source in built.sources]
+    parts.append(lambda: (ox.serialize(built.generated, format=ox.RdfFormat.N_QUADS)
+                          or b"").splitlines(keepends=True))
+    handle, temporary = tempfile.mkstemp(dir=dump.parent, prefix=".building-")
+    with os.fdopen(handle, "wb") as out:
+        for part in parts:
+            lines = sorted(set(part()))
+            out.writelines(lines)
+    os.replace(temporary, dump)
+    handle, temporary = tempfile.mkstemp(dir=dump.parent, prefix=".building-")
+    with os.fdopen(handle, "wb") as out:
+        out.write(json.dumps(asdict(built.info), indent=2).encode())
+    os.replace(temporary, dump.with_suffix(".json"))
 
 
 def cached_build(rebuild: bool = False, progress: Progress | None = None,
