@@ -6,15 +6,16 @@ Layout of `oxigraph:PATH` (a directory this module owns):
     PATH/current              symlink to the generation in use
     PATH/gen-<time>-<digest>/ one complete Oxigraph (RocksDB) store, never written again
     PATH/gen-<...>.json       the BuildInfo of that generation
+    PATH/gen-<...>.lease      held (shared flock) by each process reading that generation
     PATH/.lock                held (flock) by whoever is writing a generation
 
 A build writes a new generation beside the others and then replaces the
 `current` symlink with one rename(2), which is atomic: a build killed at any
 moment leaves `current` pointing at the previous, complete generation, and the
 half-written directory is removed by the next build. Readers open the resolved
-generation directory read-only, so a process that opened the previous
-generation keeps reading it undisturbed; the previous generation is kept for
-such readers and older ones are deleted.
+generation directory read-only and hold its lease, so a process that opened an
+earlier generation keeps reading it undisturbed however many builds follow;
+a build deletes the generations before the previous one that no reader holds.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -58,16 +60,41 @@ def read_info(root: Path) -> dict[str, object] | None:
     return data if isinstance(data, dict) else None
 
 
+# Leases held by this process on the generations it has open (see open_read_only).
+_leases: list[IO[bytes]] = []
+
+
 def open_read_only(root: Path) -> ox.Store:
-    """The current generation, opened read-only (many processes may do so at once)."""
-    generation = current_generation(root)
-    if generation is None:
-        raise UsageError(f"oxigraph:{root}: holds no knowledge base: "
-                         f"run regimegraph build --store oxigraph:{root}")
-    try:
-        return ox.Store.read_only(str(generation))
-    except OSError as error:
-        raise UsageError(f"oxigraph:{root}: cannot be opened: {error}") from None
+    """The current generation, opened read-only (many processes may do so at once).
+
+    The reader holds a shared lock on the generation's lease file for as long
+    as the process lives: RocksDB opens table files lazily, so a generation
+    deleted under a long-running reader (a server) would fail its later
+    queries. A build deletes only generations no reader holds (_remove_old).
+    """
+    for _attempt in range(5):
+        generation = current_generation(root)
+        if generation is None:
+            raise UsageError(f"oxigraph:{root}: holds no knowledge base: "
+                             f"run regimegraph build --store oxigraph:{root}")
+        lease = open(_lease(generation), "a+b")  # noqa: SIM115 (held until exit)
+        fcntl.flock(lease, fcntl.LOCK_SH)
+        if not generation.is_dir():  # removed by two builds between resolving and locking
+            lease.close()
+            continue
+        try:
+            store = ox.Store.read_only(str(generation))
+        except OSError as error:
+            lease.close()
+            raise UsageError(f"oxigraph:{root}: cannot be opened: {error}") from None
+        _leases.append(lease)
+        return store
+    raise UsageError(f"oxigraph:{root}: the store changed five times while opening it; "
+                     "try again when the builds have finished")
+
+
+def _lease(generation: Path) -> Path:
+    return generation.with_name(generation.name + ".lease")
 
 
 @contextlib.contextmanager
@@ -124,11 +151,19 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def _remove_old(root: Path, keep: set[str]) -> None:
-    """Delete generations other than the current and the previous one."""
-    for entry in root.glob("gen-*"):
-        stem = entry.name.removesuffix(".json")
-        if stem not in keep:
-            if entry.is_dir():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                entry.unlink(missing_ok=True)
+    """Delete generations other than the current and the previous one, unless a reader holds one.
+
+    A generation a reader still holds stays, with its build record, until a
+    later build finds it free.
+    """
+    for generation in root.glob("gen-*"):
+        if not generation.is_dir() or generation.name in keep:
+            continue
+        with open(_lease(generation), "a+b") as lease:
+            try:
+                fcntl.flock(lease, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # a reader has it open
+            shutil.rmtree(generation, ignore_errors=True)
+            generation.with_name(generation.name + ".json").unlink(missing_ok=True)
+            _lease(generation).unlink(missing_ok=True)
