@@ -27,9 +27,9 @@ class Service:
     """What the blueprints share: settings, the dump workers load, a store for pages.
 
     `spec` is the store /sparql and /query ask (docs/stores.md). The pages read
-    `store`: the on-disk Oxigraph store itself, otherwise the local build in
-    memory (for rdflib and a SPARQL server, the same build `regimegraph build`
-    loaded into them).
+    `store`: the on-disk Oxigraph store itself, otherwise `dump` in memory: the
+    local build for memory and rdflib, and for a SPARQL server the build it
+    held at start-up (dataset.served_dump), so pages and /sparql agree.
     """
 
     settings: Settings
@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None) -> Flask:
                          f"{spec.describe()}: load them there, or leave out --store")
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
-    dump = served_dump(settings)
+    dump = served_dump(settings, spec)
     if spec.kind == "oxigraph":
         from ..kb import open_kb
 

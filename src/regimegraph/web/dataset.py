@@ -23,16 +23,27 @@ from ..loader import read_quads
 from ..namespaces import GRAPH
 from ..resources import cache_dir
 from ..store import named_quads
-from ..stores import MEMORY
+from ..stores import MEMORY, StoreSpec
 
 
-def served_dump(settings: Settings) -> Path:
-    """The N-Quads file to serve, built if its inputs changed."""
+def served_dump(settings: Settings, spec: StoreSpec = MEMORY) -> Path:
+    """The N-Quads file to serve, built if its inputs changed.
+
+    With the knowledge base alone, that is the build's own dump (no copy: at
+    a million triples a copy costs seconds and a gigabyte). With a SPARQL
+    server as the store, it is what the server holds, read once at start-up,
+    so the pages and downloads show the build /sparql answers from, not the
+    local sources (which may be newer or older).
+    """
+    if spec.kind == "remote":
+        return _server_dump(spec)
     digest = hashlib.sha256()
     kb_dump: Path | None = None
     if settings.include_kb:
         kb_dump = open_kb(store=MEMORY).dump
         assert kb_dump is not None
+        if not settings.data_files:
+            return kb_dump
         digest.update(kb_dump.name.encode())
     for path in settings.data_files:
         if not path.is_file():
@@ -53,5 +64,18 @@ def served_dump(settings: Settings) -> Path:
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".serving-")
     with os.fdopen(handle, "wb") as out:
         ox.serialize(quads, output=out, format=ox.RdfFormat.N_QUADS)
+    os.replace(temporary, target)
+    return target
+
+
+def _server_dump(spec: StoreSpec) -> Path:
+    kb = open_kb(store=spec)  # StoreUnavailable (exit 4) when the server does not answer
+    target = cache_dir() / f"served-server-{kb.info.digest[:16]}.nq"
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".serving-")
+    with os.fdopen(handle, "wb") as out:
+        ox.serialize(kb.backend.quads(), output=out, format=ox.RdfFormat.N_QUADS)
     os.replace(temporary, target)
     return target
