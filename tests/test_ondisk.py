@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ def test_a_reader_keeps_its_generation_through_two_builds(kb: KnowledgeBase,
     # Once the reader lets go, the next build removes it.
     del reader
     ondisk._leases.remove(held)
-    held.close()
+    os.close(held)
     load_into(spec, reload=True)
     assert not first.exists()
     assert not first.with_name(first.name + ".lease").exists()

@@ -28,12 +28,10 @@ import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
 import pyoxigraph as ox
 
 from ..errors import UsageError
-from ..store import merge_into_default_graph
 
 MARKER = ".regimegraph-store"
 CURRENT = "current"
@@ -61,7 +59,7 @@ def read_info(root: Path) -> dict[str, object] | None:
 
 
 # Leases held by this process on the generations it has open (see open_read_only).
-_leases: list[IO[bytes]] = []
+_leases: list[int] = []
 
 
 def open_read_only(root: Path) -> ox.Store:
@@ -77,15 +75,16 @@ def open_read_only(root: Path) -> ox.Store:
         if generation is None:
             raise UsageError(f"oxigraph:{root}: holds no knowledge base: "
                              f"run regimegraph build --store oxigraph:{root}")
-        lease = open(_lease(generation), "a+b")  # noqa: SIM115 (held until exit)
+        # A bare descriptor, held until the process exits (the OS then releases the lock).
+        lease = os.open(_lease(generation), os.O_RDWR | os.O_CREAT, 0o644)
         fcntl.flock(lease, fcntl.LOCK_SH)
         if not generation.is_dir():  # removed by two builds between resolving and locking
-            lease.close()
+            os.close(lease)
             continue
         try:
             store = ox.Store.read_only(str(generation))
         except OSError as error:
-            lease.close()
+            os.close(lease)
             raise UsageError(f"oxigraph:{root}: cannot be opened: {error}") from None
         _leases.append(lease)
         return store
@@ -122,13 +121,16 @@ def write_generation(root: Path, dump: Path, info: dict[str, object]) -> Path:
     _prepare(root)
     with _writer_lock(root):
         for leftover in root.glob("building-*"):  # from a build that was killed
-            shutil.rmtree(leftover, ignore_errors=True)
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
         digest = str(info.get("digest", ""))[:12]
         name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}-{digest}"
         building = root / f"building-{name}"
         store = ox.Store(str(building))
         store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
-        merge_into_default_graph(store)
+        _bulk_load_default_graph(store, dump, root / f"building-{name}.nt")
         store.flush()
         del store  # closes RocksDB before the directory is renamed
         generation = root / name
@@ -142,6 +144,21 @@ def write_generation(root: Path, dump: Path, info: dict[str, object]) -> Path:
         os.replace(link, root / CURRENT)  # the atomic switch
         _remove_old(root, keep={name, previous.name if previous else name})
         return generation
+
+
+def _bulk_load_default_graph(store: ox.Store, dump: Path, scratch: Path) -> None:
+    """Give the store its default graph, the merge of the named graphs (store.py says why).
+
+    Bulk-loaded from the dump's triples, not by a SPARQL update: on RocksDB
+    the update took 31 s for a million-triple build, this 13 s.
+    """
+    try:
+        with open(scratch, "wb") as out:
+            ox.serialize((q.triple for q in ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS)),
+                         output=out, format=ox.RdfFormat.N_TRIPLES)
+        store.bulk_load(path=str(scratch), format=ox.RdfFormat.N_TRIPLES)
+    finally:
+        scratch.unlink(missing_ok=True)
 
 
 def _write_atomically(path: Path, text: str) -> None:
