@@ -3,13 +3,15 @@
 Run from the repository root, with any SPARQL servers to include (started by
 you, empty or holding a previous build: they are overwritten):
 
-    .venv/bin/python benchmarks/bench_stores.py [--repeat 5] [--server URL ...]
+    .venv/bin/python benchmarks/bench_stores.py [--repeat 5] [--load-repeat 1] [--server URL ...]
 
 It uses a private temporary cache and on-disk store. "load" is
 `load_into(spec, reload=True)` (the cached build into the store; the build
 itself is the same for every store and timed by bench_kb.py); "reopen" is
 `open_kb(store=spec)` plus a first COUNT query, in this process; each query
-figure is the median of --repeat runs. Results go by hand into
+figure is the median of --repeat runs, "load" of --load-repeat. A server URL is
+a store setting: `URL#gsp=none` times loading with INSERT DATA instead of the
+Graph Store endpoint (docs/stores.md), so both can be given. Results go by hand into
 benchmarks/RESULTS.md with the versions printed here.
 """
 
@@ -43,6 +45,8 @@ def median_seconds(function: Callable[[], object], repeat: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--load-repeat", type=int, default=1,
+                        help="loads of each store to take the median of")
     parser.add_argument("--server", action="append", default=[],
                         help="a SPARQL query endpoint URL (repeatable)")
     args = parser.parse_args()
@@ -63,7 +67,8 @@ def main() -> None:
     print("|" + "---|" * len(header))
     for text in settings:
         spec = parse_spec(text)
-        load = median_seconds(lambda spec=spec: load_into(spec, reload=True), 1)
+        load = median_seconds(lambda spec=spec: load_into(spec, reload=True),
+                              args.load_repeat)
 
         def reopen(spec: object = spec) -> object:
             kb = open_kb(store=spec)  # type: ignore[arg-type]
@@ -76,7 +81,10 @@ def main() -> None:
             query = path.read_text(encoding="utf-8")
             cells.append(median_seconds(lambda q=query, b=kb.backend: list(execute(b, q)),
                                         args.repeat))
-        name = "server " + text.split("/")[2] if spec.kind == "remote" else spec.kind
+        name = spec.kind
+        if spec.kind == "remote":
+            name = "server " + text.split("/")[2] + (" INSERT DATA" if spec.gsp_url == "none"
+                                                     else "")
         row = [name, f"{load:.2f}" if not spec.local else "-", f"{opened:.3f}",
                *(f"{c * 1000:.0f} ms" for c in cells)]
         print("| " + " | ".join(row) + " |")

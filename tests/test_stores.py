@@ -10,11 +10,13 @@ fails if the difference goes away, so the list cannot go stale.
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -30,8 +32,22 @@ from regimegraph.config import Settings
 from regimegraph.errors import UsageError
 from regimegraph.kb import KnowledgeBase, load_into, open_kb
 from regimegraph.query import execute
-from regimegraph.stores import StoreSpec, StoreUnavailable, configured, parse_spec, use_option
-from regimegraph.stores.remote import STAGING, RemoteStore, names_dataset, query_form
+from regimegraph.stores import (
+    StoreRefused,
+    StoreSpec,
+    StoreUnavailable,
+    configured,
+    parse_spec,
+    use_option,
+)
+from regimegraph.stores.remote import (
+    MANIFEST,
+    MERGED,
+    STAGING,
+    RemoteStore,
+    names_dataset,
+    query_form,
+)
 from store_servers import Server, free_port, missing, oxigraph_server, virtuoso_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,12 +91,40 @@ def test_each_kind_of_store_setting_parses() -> None:
     assert (given.url, given.update_url) == ("https://h/ds/sparql?x=1", "https://h/ds/update")
 
 
+def test_the_graph_store_endpoint_is_found_given_or_turned_off() -> None:
+    """#gsp=URL gives it, #gsp=none turns it off; else the server's name says where it is."""
+    both = parse_spec("https://h/ds/sparql#update=https://h/ds/update&gsp=https://h/ds/data")
+    assert (both.update_url, both.gsp_url) == ("https://h/ds/update", "https://h/ds/data")
+    assert parse_spec("http://h/sparql#gsp=NONE").gsp_url == "none"
+
+    def found(setting: str, server: str) -> tuple[str, str]:
+        remote = RemoteStore(parse_spec(setting))
+        remote.server = server  # as the Server header of its last answer would set it
+        return remote.graph_store_url()
+
+    assert found("http://u:pw@h:7878/query", "Oxigraph/0.5.13") == (
+        "http://u:pw@h:7878/store", "through its Graph Store endpoint http://u:***@h:7878/store")
+    assert found("http://h:8890/sparql", "Virtuoso/07.20.3229 (Linux)")[0] == (
+        "http://h:8890/sparql-graph-crud")
+    assert found("http://h:8890/sparql#gsp=http://h:8890/gsp", "Virtuoso/07.20")[0] == (
+        "http://h:8890/gsp")
+    for setting, server in [("http://h/ds/query", "Apache Jena Fuseki (5.1.0)"),
+                            ("http://h/ds/query", ""), ("http://h/ds/sparql", "Oxigraph/0.5"),
+                            ("http://h:7878/query#gsp=none", "Oxigraph/0.5.13")]:
+        url, how = found(setting, server)
+        assert url == "" and how.startswith("with INSERT DATA"), (setting, server)
+
+
 @pytest.mark.parametrize(("text", "words"), [
     ("mysql://x", "is not a store"),
     ("oxigraph:", "needs a directory"),
     ("http://", "has no host"),
     ("http://h/sparql#graph=x", "unknown option #graph="),
     ("http://h/sparql#update=ftp://h", "#update= must be an http"),
+    ("http://h/sparql#gsp=ftp://h", "#gsp= must be an http"),
+    ("http://h/sparql#gsp=store", "#gsp= must be an http"),
+    ("http://h/sparql#gsp=http://", "#gsp= must be an http"),
+    ("http://[::1/sparql", "not a URL"),
 ])
 def test_a_bad_setting_says_what_is_wrong(text: str, words: str) -> None:
     with pytest.raises(UsageError, match=words):
@@ -108,6 +152,14 @@ def test_a_bad_config_file_is_named(tmp_path: Path, content: str, words: str) ->
     (tmp_path / "regimegraph.toml").write_text(content)
     with pytest.raises(UsageError, match=words):
         configured({}, tmp_path)
+
+
+def test_the_cli_reports_a_bad_graph_store_setting_in_one_line() -> None:
+    result = CliRunner().invoke(main, ["query", "--store", "http://h/sparql#gsp=x", "ASK {}"])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "regimegraph: error: --store: 'http://h/sparql#gsp=x': #gsp= must be an http(s):// URL "
+        "or none"]
 
 
 def test_the_environment_is_named_when_wrong() -> None:
@@ -299,6 +351,145 @@ def test_a_second_build_leaves_an_up_to_date_store_alone(stores: dict[str, Store
             assert not written, f"{name} was written again though it holds this build"
 
 
+SERVERS = ["oxigraph-server", "virtuoso"]
+
+
+def _everything(remote: RemoteStore) -> set[str]:
+    """Every quad the build wrote, merged graph and manifest included, as N-Quads lines.
+
+    Read a graph at a time, unpaged (Virtuoso sorts at most 10,000 rows for a page,
+    and the test server's ResultSetMaxRows is raised), and checked against a count.
+    """
+    found: set[str] = set()
+    for name in [*(remote.graphs(fresh=True) or []), MERGED, MANIFEST]:
+        rows = remote._select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
+        count = remote._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
+        assert len(rows) == int(count[0]["n"].value) > 0, name
+        found |= {str(ox.Quad(r["s"], r["p"], r["o"], ox.NamedNode(name))) for r in rows}
+    return found
+
+
+def _load(setting: str) -> tuple[set[str], list[str]]:
+    """Load the build with this setting (through kb.load_into): what the server holds, and said."""
+    said: list[str] = []
+    _kb, written = load_into(parse_spec(setting), reload=True, progress=said.append)
+    assert written
+    return _everything(RemoteStore(parse_spec(setting))), said
+
+
+class _FakeGraphStore(http.server.ThreadingHTTPServer):
+    """Answers /gsp POSTs with `status` (413 above `limit` bytes) and any other POST with 204."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _FakeHandler)
+        self.status, self.limit = 204, 10**9
+        self.received: list[tuple[str, bytes]] = []  # the POSTs answered 204: path, body
+
+
+class _FakeHandler(http.server.BaseHTTPRequestHandler):
+    server: _FakeGraphStore
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        status = 204
+        if self.path.startswith("/gsp"):
+            status = 413 if len(body) > self.server.limit else self.server.status
+        if status == 204:
+            self.server.received.append((self.path, body))
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def fake_server() -> Iterator[_FakeGraphStore]:
+    server = _FakeGraphStore()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+TRIPLES = [ox.Triple(ox.NamedNode(f"http://ex/s{i}"), ox.NamedNode("http://ex/p"), ox.Literal(i))
+           for i in range(3_000)]
+
+
+def _staged_by(server: _FakeGraphStore, setting: str, found: bool = False) -> list[str]:
+    """Stage TRIPLES through the fake server's /gsp: what was said (the bodies are recorded)."""
+    port = server.server_address[1]
+    remote = RemoteStore(parse_spec(f"http://127.0.0.1:{port}/query{setting}"))
+    remote._gsp = (f"http://127.0.0.1:{port}/gsp", None)
+    if found:  # as if found from the server's name rather than given
+        remote.spec = parse_spec(f"http://127.0.0.1:{port}/query")
+    said: list[str] = []
+    remote._stage("http://ex/staging", TRIPLES, said.append)
+    return said
+
+
+def test_a_graph_store_post_too_large_is_split(fake_server: _FakeGraphStore) -> None:
+    fake_server.limit = 150_000  # bytes: 1,700 of these triples
+    assert _staged_by(fake_server, "#gsp=http://h/given") == []
+    paths = {path for path, _body in fake_server.received}
+    assert paths == {"/gsp?graph=http%3A%2F%2Fex%2Fstaging"}
+    bodies = [body for _path, body in fake_server.received]
+    assert len(bodies) > 1 and max(len(b) for b in bodies) <= 150_000
+    got = [t for body in bodies for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+    assert sorted(map(str, got)) == sorted(map(str, TRIPLES))
+
+
+@pytest.mark.parametrize(("status", "given", "falls_back"), [
+    (404, True, True), (405, True, True), (501, False, True), (403, False, True),
+    (403, True, False), (400, True, False), (400, False, False)])
+def test_which_graph_store_refusals_fall_back_to_insert_data(
+        fake_server: _FakeGraphStore, status: int, given: bool, falls_back: bool) -> None:
+    fake_server.status = status
+    if not falls_back:
+        refused = r"^the Graph Store endpoint http://127.0.0.1:\d+/gsp refused the load \(HTTP "
+        with pytest.raises(StoreRefused, match=refused + rf"{status}\): .*#gsp=none"):
+            _staged_by(fake_server, "#gsp=http://h/given", found=not given)
+        return
+    said = _staged_by(fake_server, "#gsp=http://h/given", found=not given)
+    assert said == [f"the Graph Store endpoint http://127.0.0.1:{fake_server.server_address[1]}"
+                    f"/gsp refused the load (HTTP {status}): loading with INSERT DATA instead"]
+    updates = [body for path, body in fake_server.received]
+    assert updates and all(body.startswith(b"update=INSERT") for body in updates)
+
+
+@pytest.mark.parametrize("name", SERVERS)
+def test_graph_store_loading_writes_the_quads_of_insert_data(
+        stores: dict[str, StoreSpec], servers: dict[str, Server | None], name: str) -> None:
+    if name not in stores:
+        _server(servers, name)
+    setting = stores[name].text
+    inserted, said_inserting = _load(setting + "#gsp=none")
+    assert any("with INSERT DATA (#gsp=none)" in line for line in said_inserting), said_inserting
+    posted, said_posting = _load(setting)  # the server's endpoint, found from its name
+    endpoint = "/store" if name == "oxigraph-server" else "/sparql-graph-crud"
+    assert any("through its Graph Store endpoint http://127.0.0.1:" in line
+               and line.endswith(endpoint) for line in said_posting), said_posting
+    assert len(posted) > 40_000, "the build, its merged graph and manifest"
+    assert posted == inserted
+
+
+@pytest.mark.parametrize("name", SERVERS)
+def test_a_graph_store_endpoint_that_is_not_there_falls_back_to_insert_data(
+        stores: dict[str, StoreSpec], servers: dict[str, Server | None], name: str) -> None:
+    if name not in stores:
+        _server(servers, name)
+    setting = stores[name].text
+    before = _everything(RemoteStore(stores[name]))
+    missing_endpoint = setting.rsplit("/", 1)[0] + "/no-such-endpoint"
+    after, said = _load(f"{setting}#gsp={missing_endpoint}")
+    assert any(f"the Graph Store endpoint {missing_endpoint} refused the load (HTTP 404): "
+               "loading with INSERT DATA instead" in line for line in said), said
+    assert after == before
+    load_into(stores[name], reload=True)  # as the other tests expect it: loaded by default
+
+
 def test_build_loads_the_store_once(kb_cache: Path, tmp_path: Path) -> None:
     store = f"oxigraph:{tmp_path / 'kb'}"
     first = CliRunner().invoke(main, ["build", "--store", store])
@@ -397,16 +588,66 @@ def test_the_endpoint_serves_every_store(stores: dict[str, StoreSpec],
     assert memory == [(f'"{count["value"]}"^^<{count["datatype"]}>',)]
 
 
-@pytest.mark.parametrize("name", ["oxigraph-server", "virtuoso"])
+@pytest.mark.parametrize("name", SERVERS)
 def test_a_killed_build_leaves_the_previous_server_store(
         stores: dict[str, StoreSpec], servers: dict[str, Server | None], name: str) -> None:
+    """Killed at a moment of the clock while INSERT DATA loads (many requests of 2,000 triples)."""
     if name not in stores:
         _server(servers, name)
     spec = stores[name]
     before = _counts(open_kb(store=spec))
-    _kill_during_load(spec.text, "into staging graphs", 0.5)
+    _kill_during_load(spec.text + "#gsp=none", "into staging graphs", 0.5)
     remote = RemoteStore(spec)
     assert _staged(remote) > 0, "the build was killed after loading, not during it"
+    assert _counts(open_kb(store=spec)) == before
+    load_into(spec, reload=True)
+    assert _counts(open_kb(store=spec)) == before
+    assert _staged(remote) == 0, "the next build removes the leftover staging graphs"
+
+
+# Graph Store loading takes too few requests to kill at a moment of the clock: the build
+# is held still at a chosen point (after the first staging graph, or before the switch).
+PAUSED_KILLER = """
+import sys, time
+from regimegraph.kb import load_into
+from regimegraph.stores import parse_spec
+from regimegraph.stores.remote import RemoteStore
+point = sys.argv[2]
+original = getattr(RemoteStore, point)
+def paused(self, *args):
+    if point == "_stage":
+        original(self, *args)
+    print("paused at", point, flush=True)
+    time.sleep(600)
+setattr(RemoteStore, point, paused)
+load_into(parse_spec(sys.argv[1]), reload=True, progress=lambda m: print(m, flush=True))
+"""
+
+
+@pytest.mark.parametrize("point", ["_stage", "_switch"])
+@pytest.mark.parametrize("name", SERVERS)
+def test_a_build_killed_while_posting_leaves_the_previous_server_store(
+        stores: dict[str, StoreSpec], servers: dict[str, Server | None], name: str,
+        point: str) -> None:
+    if name not in stores:
+        _server(servers, name)
+    spec = stores[name]
+    before = _counts(open_kb(store=spec))
+    process = subprocess.Popen([sys.executable, "-c", PAUSED_KILLER, spec.text, point],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert process.stdout is not None
+    seen = []
+    for line in process.stdout:
+        seen.append(line.decode())
+        if "paused at" in seen[-1]:
+            break
+    process.send_signal(signal.SIGKILL)
+    process.wait(30)
+    process.stdout.close()
+    assert "paused at" in seen[-1], "".join(seen)
+    assert any("through its Graph Store endpoint" in line for line in seen), "".join(seen)
+    remote = RemoteStore(spec)
+    assert _staged(remote) > 0
     assert _counts(open_kb(store=spec)) == before
     load_into(spec, reload=True)
     assert _counts(open_kb(store=spec)) == before

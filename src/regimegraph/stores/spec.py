@@ -8,9 +8,15 @@ with where it came from, so a user knows which of the four to fix.
     memory                 Oxigraph in this process, loaded from the cached build (default)
     rdflib                 an rdflib Dataset in this process (the pure-Python reference engine)
     oxigraph:PATH          an Oxigraph store on disk, written by `build`, reopened instantly
-    http(s)://HOST/PATH    a SPARQL 1.1 server: its query endpoint; loading uses its update
-                           endpoint, given as `#update=URL` (default: the query URL with a
-                           final /query replaced by /update, otherwise the query URL itself)
+    http(s)://HOST/PATH    a SPARQL 1.1 server: its query endpoint, then options after `#`,
+                           joined by `&` (the fragment is never sent to the server):
+        #update=URL        the update endpoint (default: the query URL with a final /query
+                           replaced by /update, otherwise the query URL itself)
+        #gsp=URL           the Graph Store HTTP Protocol endpoint that loads the staging
+                           graphs, faster than INSERT DATA (default: found from the
+                           server's name, Oxigraph's /store or Virtuoso's /sparql-graph-crud;
+                           INSERT DATA for a server not known)
+        #gsp=none          load with INSERT DATA only
 """
 
 from __future__ import annotations
@@ -27,6 +33,9 @@ from ..errors import UsageError
 Kind = Literal["memory", "rdflib", "oxigraph", "remote"]
 ENV = "REGIMEGRAPH_STORE"
 CONFIG_FILE = "regimegraph.toml"
+GSP_DETECT = ""  # #gsp= not given: found from the server's name when loading (remote.py)
+GSP_NONE = "none"  # #gsp=none: INSERT DATA only
+OPTIONS_HELP = "#update=URL and #gsp=URL or none"
 KINDS_HELP = "memory, rdflib, oxigraph:PATH or a SPARQL endpoint URL (http://... or https://...)"
 
 
@@ -39,13 +48,14 @@ class StoreSpec:
     path: Path | None = None  # oxigraph: the store's directory
     url: str = ""  # remote: the query endpoint (without the #fragment)
     update_url: str = ""  # remote: the update endpoint
+    gsp_url: str = ""  # remote: the Graph Store endpoint, GSP_DETECT or GSP_NONE
 
     def describe(self) -> str:
         """The store in a message: 'the Oxigraph store at PATH', 'the SPARQL store at URL'."""
         if self.kind == "oxigraph":
             return f"the Oxigraph store at {self.path}"
         if self.kind == "remote":
-            return f"the SPARQL store at {_without_password(self.url)}"
+            return f"the SPARQL store at {without_password(self.url)}"
         return f"the {self.kind} store"
 
     @property
@@ -79,25 +89,43 @@ def parse_spec(text: str, where: str = "store", base: Path | None = None) -> Sto
 
 
 def _remote(raw: str, where: str) -> StoreSpec:
-    parts = urlsplit(raw)
-    if not parts.hostname:
+    try:
+        parts = urlsplit(raw)
+        host = parts.hostname
+    except ValueError as error:  # an unclosed [IPv6] host
+        raise UsageError(f"{where}: {raw!r}: not a URL: {error}") from None
+    if not host:
         raise UsageError(f"{where}: {raw!r}: the URL has no host")
     url = urlunsplit(parts._replace(fragment=""))
-    update = ""
+    options = {"update": "", "gsp": GSP_DETECT}
     for key, value in parse_qsl(parts.fragment, keep_blank_values=True):
-        if key != "update":
-            raise UsageError(f"{where}: {raw!r}: unknown option #{key}= (only #update=URL)")
-        update = value
-    if update and not update.lower().startswith(("http://", "https://")):
+        if key not in options:
+            raise UsageError(f"{where}: {raw!r}: unknown option #{key}= (only {OPTIONS_HELP})")
+        options[key] = value.strip()
+    update, gsp = options["update"], options["gsp"]
+    if update and not _is_http(update):
         raise UsageError(f"{where}: {raw!r}: #update= must be an http(s):// URL")
+    if gsp.lower() == GSP_NONE:
+        gsp = GSP_NONE
+    elif gsp and not _is_http(gsp):
+        raise UsageError(f"{where}: {raw!r}: #gsp= must be an http(s):// URL or none")
     if not update:
         path = parts.path
         update = (urlunsplit(parts._replace(path=path[: -len("query")] + "update", fragment=""))
                   if path.endswith("/query") else url)
-    return StoreSpec(kind="remote", text=raw, url=url, update_url=update)
+    return StoreSpec(kind="remote", text=raw, url=url, update_url=update, gsp_url=gsp)
 
 
-def _without_password(url: str) -> str:
+def _is_http(value: str) -> bool:
+    try:
+        parts = urlsplit(value)
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # an unclosed [IPv6] host
+        return False
+
+
+def without_password(url: str) -> str:
+    """The URL for a message: a password in it shown as ***."""
     parts = urlsplit(url)
     if parts.password is None:
         return url
