@@ -97,7 +97,7 @@ def records_option(command: F) -> F:
     return click.option(  # type: ignore[return-value]
         "--records", metavar="FOLDER", multiple=True, type=click.Path(path_type=Path),
         help="Also build these record folders into the knowledge base (repeatable); "
-             "also REGIMEGRAPH_RECORDS or records in regimegraph.toml.")(wrapper)
+             "also REGIMEGRAPH_RECORDS or records in regimegraph.toml (docs/stores.md).")(wrapper)
 
 
 def _progress(quiet: bool) -> Callable[[str], None] | None:
