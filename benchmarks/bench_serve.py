@@ -566,7 +566,7 @@ def run(args: argparse.Namespace, work: Path, servers: list[Server]) -> None:
     print(f"\nWhere our time goes, in this process on the same store (median of "
           f"{max(3, args.runs // 2)}, ms; HTTP p50 from the latency table):\n")
     print("| query | read-only check | engine | engine + Oxigraph JSON | answer(): check, "
-          "engine, Python JSON | answer() via a worker (pickle + pipe) | HTTP p50 | HTTP "
+          "engine, JSON | answer() via a worker (pickle + pipe) | HTTP p50 | HTTP "
           "minus worker (Flask, waitress, TCP) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, (check, engine, native, ours_answer, hop) in breakdown(
