@@ -27,17 +27,9 @@ import owlrl
 import pyoxigraph
 import pyshacl
 import rdflib
+from timing import median_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def median_seconds(function: object, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()  # type: ignore[operator]
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def main() -> None:

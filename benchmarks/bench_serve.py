@@ -63,11 +63,12 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+
+from timing import median_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -343,15 +344,6 @@ def load(server: Server, queries: list[str], clients: int, duration: float) -> L
         thread.join()
     result.seconds = time.perf_counter() - started
     return result
-
-
-def median_seconds(function: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def breakdown(dump: Path, queries: dict[str, str], repeat: int) -> dict[str, tuple[float, ...]]:

@@ -1,0 +1,17 @@
+"""Timing shared by the benchmarks (run as scripts, so imported as `timing`)."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+
+
+def median_seconds(function: Callable[[], object], repeat: int) -> float:
+    """The median wall time of `repeat` calls."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
