@@ -9,6 +9,7 @@ can never pass by skipping.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -17,6 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -87,6 +89,19 @@ class Server:
             return "\n".join(self.log.read_text(errors="replace").splitlines()[-15:])
         except OSError:
             return "(no log)"
+
+
+@contextlib.contextmanager
+def running(found: Server | None, what: str) -> Iterator[Server]:
+    """A server started for a test module and stopped after; `what` names it when missing."""
+    if found is None:
+        missing(what)
+    assert found is not None
+    found.start()
+    try:
+        yield found
+    finally:
+        found.stop()
 
 
 def _answers(url: str) -> bool:

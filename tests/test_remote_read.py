@@ -20,7 +20,7 @@ from regimegraph.kb import KnowledgeBase, load_into
 from regimegraph.namespaces import GRAPH
 from regimegraph.stores import parse_spec
 from regimegraph.stores.remote import PAGE, RemoteStore
-from store_servers import Server, missing, oxigraph_server, virtuoso_server
+from store_servers import Server, oxigraph_server, running, virtuoso_server
 
 SIZE = PAGE + 2_345
 
@@ -30,14 +30,8 @@ def server(request: pytest.FixtureRequest,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     base = tmp_path_factory.mktemp(request.param)
     found = (oxigraph_server if request.param == "oxigraph" else virtuoso_server)(base)
-    if found is None:
-        missing(f"the {request.param} server")
-    assert found is not None
-    found.start()
-    try:
-        yield found
-    finally:
-        found.stop()
+    with running(found, f"the {request.param} server") as started:
+        yield started
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from regimegraph.kb import KnowledgeBase, load_into
 from regimegraph.namespaces import GRAPH
 from regimegraph.stores import StoreUnavailable, parse_spec
 from regimegraph.web import create_app, service
-from store_servers import Server, missing, oxigraph_server
+from store_servers import Server, oxigraph_server, running
 
 RECORD = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 <https://example.org/only-on-the-server> rdfs:label "only on the server" .
@@ -25,14 +25,8 @@ RECORD = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     found = oxigraph_server(tmp_path_factory.mktemp("server"))
-    if found is None:
-        missing("the Oxigraph server (pip install oxigraph)")
-    assert found is not None
-    found.start()
-    try:
-        yield found
-    finally:
-        found.stop()
+    with running(found, "the Oxigraph server (pip install oxigraph)") as started:
+        yield started
 
 
 def test_pages_read_the_servers_build_not_the_local_sources(
