@@ -50,14 +50,9 @@ def find_documents(facts: PaperFacts) -> None:
             if when is None:
                 continue
             evidence = Evidence(match.start(), when.end, "letter-dated")
-            if when.value is None:
-                facts.note(
-                    "ambiguous date",
-                    f"letter dated {text[when.start : when.end]!r}: {when.problem}",
-                    evidence,
-                )
-            elif main.letter_date is None:
-                main.letter_date = (when.value, evidence)
+            value = facts.dated(when, "letter dated", evidence)
+            if value is not None and main.letter_date is None:
+                main.letter_date = (value, evidence)
         for match in _RECEIVED.finditer(text):
             when = _date_at(text, match.end())
             if when is None:
@@ -66,14 +61,9 @@ def find_documents(facts: PaperFacts) -> None:
             if not re.search(r"letter|report|assessment|review", text[start:end], re.I):
                 continue
             evidence = Evidence(match.start(), when.end, "letter-received")
-            if when.value is None:
-                facts.note(
-                    "ambiguous date",
-                    f"received {text[when.start : when.end]!r}: {when.problem}",
-                    evidence,
-                )
-            elif main.letter_received is None:
-                main.letter_received = (when.value, evidence)
+            value = facts.dated(when, "received", evidence)
+            if value is not None and main.letter_received is None:
+                main.letter_received = (value, evidence)
         published = re.search(
             r"\bpublished\s+(?:its|the)\s+(?:assessment|report|letter)\s+on\s+|"
             r"\b(?:assessment|report|letter)\s+(?:was|were)\s+published\s+on\s+",
@@ -104,15 +94,10 @@ def find_documents(facts: PaperFacts) -> None:
             for code, pattern in INSPECTORATES:
                 if pattern.fullmatch(match["insp"]):
                     cited.inspectorate = code
-        if when is not None and when.value is not None:
-            cited.report_issued = (when.value, evidence)
-            cited.year = when.value[:4]
-        elif when is not None:
-            facts.note(
-                "ambiguous date",
-                f"report published {text[when.start : when.end]!r}: {when.problem}",
-                evidence,
-            )
+        value = facts.dated(when, "report published", evidence) if when is not None else None
+        if value is not None:
+            cited.report_issued = (value, evidence)
+            cited.year = value[:4]
 
 
 def _plans(facts: PaperFacts) -> None:
@@ -138,14 +123,9 @@ def _plans(facts: PaperFacts) -> None:
             if when is None:
                 continue
             evidence = Evidence(agreed.start(), when.end, "plan-agreed-on")
-            if when.value is None:
-                facts.note(
-                    "ambiguous date",
-                    f"plan agreed {text[when.start : when.end]!r}: {when.problem}",
-                    evidence,
-                )
-            elif plan.agreed_on is None:
-                plan.agreed_on = (when.value, evidence)
+            value = facts.dated(when, "plan agreed", evidence)
+            if value is not None and plan.agreed_on is None:
+                plan.agreed_on = (value, evidence)
         # The consultation may be in the next sentence ("The document is now out for consultation").
         _, after = sentence_bounds(text, min(len(text) - 1, end + 2))
         for consult in _CONSULTATION.finditer(text, start, after):

@@ -10,10 +10,14 @@ the rule that matched, so each record can cite the exact words
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
 from .reader import Document
+
+if TYPE_CHECKING:
+    from .dates import DateMention
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,16 @@ class PaperFacts:
         item = ReviewNote(kind, message, evidence)
         if item not in self.review:
             self.review.append(item)
+
+    def dated(self, when: DateMention, what: str, evidence: Evidence) -> str | None:
+        """The date's value; a date without one (no year...) goes to review, never guessed.
+
+        `what` says what the paper dates ("letter dated"), for the review note.
+        """
+        if when.value is None:
+            written = self.document.text[when.start : when.end]
+            self.note("ambiguous date", f"{what} {written!r}: {when.problem}", evidence)
+        return when.value
 
     def main(self) -> Inspection | None:
         """The inspection the paper is about, if it found one."""
