@@ -30,7 +30,7 @@ from .locations import RecordIndex
 from .namespaces import GRAPH, RG
 from .query import compact
 from .resources import kb_path, kb_root
-from .sources import sources
+from .sources import record_files_in, sources
 from .store import DEFAULT, named_quads
 from .validator import DEFAULT_ENGINE, Finding, run_shacl
 
@@ -61,17 +61,7 @@ def record_files(paths: list[Path]) -> list[Path]:
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder")
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and is_rdf_file(p)
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            if not found:
-                kinds = ", ".join(sorted(FORMATS))
-                raise UsageError(f"{path}: no record files ({kinds}) in this folder")
-            files.extend(found)
+            files.extend(record_files_in(path))
         elif is_rdf_file(path):
             files.append(path)
         else:

@@ -108,11 +108,6 @@ class KnowledgeBase:
         return quads_to_graph(quads)
 
 
-def source_files() -> list[Path]:
-    """Every RDF source file of the knowledge base, in a stable order (sources.py)."""
-    return [source.path for source in sources()]
-
-
 @dataclass
 class Built:
     """A build in a store, with what the dump is written from.

@@ -116,11 +116,7 @@ def sources(folders: tuple[Path, ...] | None = None) -> list[Source]:
             relative = path.relative_to(root).with_suffix("").as_posix()
             found.append(Source(path, str(GRAPH[relative]), folder))
     for base in record_folders() if folders is None else folders:
-        files = _rdf_files(base)
-        if not files:
-            raise UsageError(f"{base}: no record files ({', '.join(sorted(FORMATS))}) "
-                             "in this folder")
-        for path in files:
+        for path in record_files_in(base):
             relative = path.relative_to(base).with_suffix("").as_posix()
             found.append(Source(path, str(GRAPH[f"local/{base.resolve().name}/{relative}"]),
                                 "local"))
@@ -128,11 +124,21 @@ def sources(folders: tuple[Path, ...] | None = None) -> list[Source]:
 
 
 def _rdf_files(base: Path) -> list[Path]:
+    """The RDF files under a folder, hidden ones left out, in a stable order."""
     if not base.is_dir():
         return []
     return [p for p in sorted(base.rglob("*"))
             if p.is_file() and is_rdf_file(p)
             and not any(part.startswith(".") for part in p.relative_to(base).parts)]
+
+
+def record_files_in(folder: Path) -> list[Path]:
+    """A record folder's RDF files; a folder without any is a usage error."""
+    files = _rdf_files(folder)
+    if not files:
+        raise UsageError(f"{folder}: no record files ({', '.join(sorted(FORMATS))}) "
+                         "in this folder")
+    return files
 
 
 def input_digest(found: list[Source] | None = None) -> str:
