@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
+from .engines import DEFAULT_ENGINE, ENGINES
 from .errors import EXIT_USAGE, RegimegraphError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -237,10 +238,11 @@ def _check_date(value: str | None) -> date:
               help="The date deadlines are judged on (default: today), for repeatable runs.")
 @click.option("--rules", type=click.Path(file_okay=False, path_type=Path),
               help="Use the shapes and derivations in this folder instead of the bundled rules.")
-@click.option("--engine", default="turbo", show_default=True, envvar="REGIMEGRAPH_ENGINE",
-              type=click.Choice(["turbo", "pyshacl"]),
-              help="SHACL engine: pyshacl-turbo (fast) or pySHACL (the reference); "
-                   "both give the same findings on every rule fixture.")
+@click.option("--engine", default=DEFAULT_ENGINE, show_default=True,
+              envvar="REGIMEGRAPH_ENGINE", type=click.Choice(ENGINES),
+              help="SHACL engine: sparql (SHACL Core as SPARQL, in the check's own store), "
+                   "turbo (pyshacl-turbo) or pyshacl (the reference); auto runs sparql where "
+                   "it can, turbo elsewhere. All give the same findings on every rule fixture.")
 @store_option
 @records_option
 @friendly_errors

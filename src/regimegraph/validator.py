@@ -1,11 +1,15 @@
 """Run SHACL shapes and turn the report into findings a person can act on.
 
-Two engines run the same shapes: pySHACL, the reference, in Python over
-rdflib; and pyshacl-turbo, a Rust engine with pySHACL's API that validates a
-pyoxigraph store without converting it to rdflib, which is what makes a check
-of a million triples take seconds rather than minutes. turbo is the default
-only because the W3C suite, every rule fixture and the bundled knowledge base
-give the same findings in both (tests/test_engines.py, tests/test_w3c_shacl.py);
+Three engines run the same shapes. pySHACL is the reference, in Python over
+rdflib. pyshacl-turbo is a Rust engine with pySHACL's API that reads a
+pyoxigraph store without converting it to rdflib. `sparql` compiles SHACL
+Core to SPARQL and answers it in the very store it is given
+(shacl_sparql.py), which is what makes a check of a million triples take
+seconds: turbo first copies the store into a dataset of its own. The default,
+`auto`, runs `sparql` where it can (Core shapes, no inference, no SHACL-AF)
+and turbo elsewhere. Each faster engine is admitted only because the W3C
+suite, every rule fixture and the bundled knowledge base give the same
+findings in it as in pySHACL (tests/test_engines.py, tests/test_w3c_shacl.py);
 `--engine pyshacl` keeps the reference a flag away.
 
 The layer adds what a CI user needs and a raw validation report lacks: each
@@ -29,6 +33,8 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
+from . import shacl_sparql
+from .engines import DEFAULT_ENGINE, ENGINES
 from .errors import ShapesError
 from .namespaces import RG, SH
 
@@ -38,8 +44,6 @@ SEVERITIES: dict[URIRef, str] = {
     URIRef(SH.Info): "info",
 }
 SEVERITY_ORDER = {"violation": 0, "warning": 1, "info": 2}
-ENGINES = ("turbo", "pyshacl")
-DEFAULT_ENGINE = "turbo"
 
 
 @dataclass(frozen=True)
@@ -92,10 +96,26 @@ def run_shacl(
     to the engine ("none", "rdfs", "owlrl", "both"). pySHACL needs rdflib
     data, so a store given to it is converted first; turbo reads either, and
     from a store it is given only the predicates the shapes can observe
-    (observed_predicates; `project=False` gives it everything).
+    (observed_predicates; `project=False` gives it everything). `sparql`
+    validates Core shapes without inference, in the store itself; `auto`
+    picks it when it can, else turbo.
     """
     if engine not in ENGINES:
         raise ShapesError(f"unknown SHACL engine {engine!r}: expected one of {', '.join(ENGINES)}")
+    if engine in ("auto", "sparql"):
+        try:
+            queries = _sparql_queries(shapes, inference=inference, advanced=advanced,
+                                      ont_graph=ont_graph)
+        except shacl_sparql.Unsupported as why:
+            if engine == "sparql":
+                raise ShapesError(f"the sparql engine cannot run these rules: {why}; "
+                                  f"use --engine turbo or pyshacl") from None
+            engine = "turbo"
+        else:
+            store = data if isinstance(data, ox.Store) else _graph_store(data)
+            conforms, report = shacl_sparql.validate(store, shapes, queries)
+            return Validation(conforms=conforms, report=report,
+                              findings=findings_from(report, shapes))
     options: dict[str, Any] = {
         "shacl_graph": shapes,
         "ont_graph": ont_graph,
@@ -126,6 +146,27 @@ def run_shacl(
     return Validation(
         conforms=bool(conforms), report=report, findings=findings_from(report, shapes)
     )
+
+
+def _sparql_queries(shapes: Graph, *, inference: str, advanced: bool,
+                    ont_graph: Graph | None) -> list[shacl_sparql.Query]:
+    """The sparql engine's queries for these shapes and settings, or why there are none."""
+    if ont_graph is not None:
+        raise shacl_sparql.Unsupported("an ontology graph given apart from the data")
+    if inference != "none":
+        raise shacl_sparql.Unsupported(f"inference ({inference!r})")
+    if advanced:
+        raise shacl_sparql.Unsupported("SHACL-AF (advanced)")
+    return shacl_sparql.compile_shapes(shapes)
+
+
+def _graph_store(graph: Graph) -> ox.Store:
+    from .loader import to_oxigraph
+
+    store = ox.Store()
+    store.extend(ox.Quad(to_oxigraph(s), ox.NamedNode(str(p)), to_oxigraph(o))  # type: ignore[arg-type]
+                 for s, p, o in graph)
+    return store
 
 
 def _turbo_input(store: ox.Store, predicates: set[str] | None = None) -> Input:
