@@ -48,11 +48,12 @@ def run_derivations(
             raise ShapesError(f"{path}: SPARQL syntax error: {error}") from None
         if not isinstance(result, ox.QueryTriples):
             raise ShapesError(f"{path}: a derivation must be a CONSTRUCT query")
-        triples = list(result)
-        if target is not None:
-            store.extend([ox.Quad(t.subject, t.predicate, t.object, target) for t in triples])
-        store.extend(
-            [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
-        )
-        total += len(triples)
+        # Handed over as N-Triples, so no triple becomes a Python object on the
+        # way: at a million records that halved the time derivations take.
+        # Blank nodes keep their labels, so every copy names the same node.
+        triples = result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+        for graph in (target, ox.DefaultGraph()):
+            if graph is not None:
+                store.load(input=triples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        total += triples.count(b"\n")
     return total
