@@ -513,15 +513,21 @@ def validate(store: ox.Store, shapes: Graph,
         violation = query.violations
         rows = store.query(query.text, use_default_graph_as_union=True)
         assert isinstance(rows, ox.QuerySolutions)
+        fixed: list[tuple[URIRef, Node]] | None = None
         for row in rows:
             conforms = False
-            if isinstance(violation.shape, BNode) and violation.shape not in described:
-                # A blank source shape means nothing without its description.
-                described.add(violation.shape)
-                report += shapes.cbd(violation.shape)
+            if fixed is None:
+                fixed = _what_every_result_says(report, shapes, violation, described)
             result = BNode()
-            report.add((root, SH.result, result))
-            _describe(report, shapes, result, violation, row, originals)
+            facts = [(root, SH.result, result), *((result, p, o) for p, o in fixed)]
+            focus = row["this"]
+            facts.append((result, SH.focusNode, originals.get(str(focus)) or _rdflib(focus)))
+            if violation.value is not None:
+                value = row[violation.value[1:]]
+                facts.append((result, SH.value, originals.get(str(value)) or _rdflib(value)))
+            if violation.path is not None:
+                facts.append((result, SH.resultPath, _rdflib(row[violation.path[1:]])))
+            report.addN((s, p, o, report) for s, p, o in facts)
             for name in ("this", violation.value):
                 if name is not None:
                     _copy_blank(store, report, row[name.lstrip("?")], described)
@@ -550,27 +556,24 @@ def _written_targets(store: ox.Store, shapes: Graph) -> dict[str, Node]:
     return found
 
 
-def _describe(report: Graph, shapes: Graph, result: BNode, violation: Violations,
-              row: ox.QuerySolution, originals: dict[str, Node]) -> None:
+def _what_every_result_says(report: Graph, shapes: Graph, violation: Violations,
+                            described: set[Node]) -> list[tuple[URIRef, Node]]:
+    """The facts every result of one constraint shares, its shape's path written out."""
     shape = violation.shape
-    focus = row["this"]
-    report.add((result, RDF.type, SH.ValidationResult))
-    report.add((result, SH.focusNode, originals.get(str(focus)) or _rdflib(focus)))
-    report.add((result, SH.sourceShape, shape))
-    report.add((result, SH.sourceConstraintComponent, violation.component))
-    report.add((result, SH.resultSeverity, shapes.value(shape, SH.severity) or SH.Violation))
-    for message in shapes.objects(shape, SH.message):
-        report.add((result, SH.resultMessage, message))
-    if violation.value is not None:
-        value = row[violation.value[1:]]
-        report.add((result, SH.value, originals.get(str(value)) or _rdflib(value)))
-    if violation.path is not None:
-        report.add((result, SH.resultPath, _rdflib(row[violation.path[1:]])))
-    else:
-        path = shapes.value(shape, SH.path)
-        if path is not None:
-            report.add((result, SH.resultPath, path))
-            _copy_path(shapes, report, path)
+    if isinstance(shape, BNode) and shape not in described:
+        # A blank source shape means nothing without its description.
+        described.add(shape)
+        report += shapes.cbd(shape)
+    fixed: list[tuple[URIRef, Node]] = [
+        (RDF.type, SH.ValidationResult), (SH.sourceShape, shape),
+        (SH.sourceConstraintComponent, violation.component),
+        (SH.resultSeverity, shapes.value(shape, SH.severity) or SH.Violation)]
+    fixed += [(SH.resultMessage, message) for message in shapes.objects(shape, SH.message)]
+    path = shapes.value(shape, SH.path)
+    if violation.path is None and path is not None:
+        fixed.append((SH.resultPath, path))
+        _copy_path(shapes, report, path)
+    return fixed
 
 
 def _copy_blank(store: ox.Store, report: Graph, node: object, described: set[Node]) -> None:

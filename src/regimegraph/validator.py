@@ -228,21 +228,28 @@ def observed_predicates(shapes: Graph) -> set[str] | None:
 def findings_from(report: Graph, shapes: Graph) -> list[Finding]:
     """Read every sh:ValidationResult of a report, with its rule's citations."""
     found: set[Finding] = set()
+    # What a finding says about its rule depends only on the shape: read once per shape.
+    rules: dict[Node | None, tuple[str, tuple[str, ...], str | None]] = {}
     for result in report.subjects(RDF.type, SH.ValidationResult):
         shape = report.value(result, SH.sourceShape)
+        if shape not in rules:
+            owner = _owning_shape(shapes, shape)
+            rules[shape] = (_name(owner if owner is not None else shape),
+                            tuple(sorted(_citations(shapes, shape, owner))),
+                            _optional(_first(shapes, (shape, owner), RG.legalForce)))
+        rule, sources, legal_force = rules[shape]
         severity = report.value(result, SH.resultSeverity)
         messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
-        owner = _owning_shape(shapes, shape)
         found.add(
             Finding(
                 severity=SEVERITIES.get(URIRef(str(severity)), str(severity)),
-                rule=_name(owner if owner is not None else shape),
+                rule=rule,
                 focus=_name(report.value(result, SH.focusNode)),
                 message=messages[0] if messages else "",
                 path=_optional(report.value(result, SH.resultPath)),
                 value=_optional(report.value(result, SH.value)),
-                sources=tuple(sorted(_citations(shapes, shape, owner))),
-                legal_force=_optional(_first(shapes, (shape, owner), RG.legalForce)),
+                sources=sources,
+                legal_force=legal_force,
                 constraint=_optional(report.value(result, SH.sourceConstraintComponent)),
                 shape=_optional(shape),
             )
