@@ -99,14 +99,6 @@ class KnowledgeBase:
         """The same quads as an rdflib Dataset, for pySHACL and owlrl."""
         return quads_to_dataset(named_quads(self.store))
 
-    def union_graph(self, include_inferred: bool = True) -> Graph:
-        """All graphs merged into one rdflib Graph."""
-        quads = iter(named_quads(self.store))
-        if not include_inferred:
-            inferred = ox.NamedNode(INFERRED_GRAPH)
-            quads = (q for q in quads if q.graph_name != inferred)
-        return quads_to_graph(quads)
-
 
 @dataclass
 class Built:
