@@ -45,6 +45,7 @@ from regimegraph.stores.remote import (
     MERGED,
     STAGING,
     RemoteStore,
+    _lines,
     names_dataset,
     query_form,
 )
@@ -377,6 +378,14 @@ def _load(setting: str) -> tuple[set[str], list[str]]:
     return _everything(RemoteStore(parse_spec(setting))), said
 
 
+def _drop_build(setting: str) -> None:
+    """Drop the build's graphs, merged graph and manifest: the server holds no build."""
+    remote = RemoteStore(parse_spec(setting))
+    names = [*(remote.graphs(fresh=True) or []), MERGED, MANIFEST]
+    remote.update(" ;\n".join(f"DROP SILENT GRAPH <{name}>" for name in names))
+    assert remote.graphs(fresh=True) is None
+
+
 class _FakeGraphStore(http.server.ThreadingHTTPServer):
     """Answers /gsp POSTs with `status` (413 above `limit` bytes) and any other POST with 204."""
 
@@ -426,7 +435,7 @@ def _staged_by(server: _FakeGraphStore, setting: str, found: bool = False) -> li
     if found:  # as if found from the server's name rather than given
         remote.spec = parse_spec(f"http://127.0.0.1:{port}/query")
     said: list[str] = []
-    remote._stage("http://ex/staging", TRIPLES, said.append)
+    remote._stage("http://ex/staging", _lines(TRIPLES), said.append)
     return said
 
 
@@ -465,8 +474,10 @@ def test_graph_store_loading_writes_the_quads_of_insert_data(
     if name not in stores:
         _server(servers, name)
     setting = stores[name].text
+    _drop_build(setting)  # so that the build is written whole, not only what changed
     inserted, said_inserting = _load(setting + "#gsp=none")
     assert any("with INSERT DATA (#gsp=none)" in line for line in said_inserting), said_inserting
+    _drop_build(setting)
     posted, said_posting = _load(setting)  # the server's endpoint, found from its name
     endpoint = "/store" if name == "oxigraph-server" else "/sparql-graph-crud"
     assert any("through its Graph Store endpoint http://127.0.0.1:" in line
@@ -512,10 +523,15 @@ load_into(parse_spec(sys.argv[1]), reload=True, progress=lambda m: print(m, flus
 """
 
 
-def _kill_during_load(store: str, marker: str, delay: float) -> None:
-    """Start a forced build in a subprocess and kill -9 it while it loads."""
+def _kill_during_load(store: str, marker: str, delay: float,
+                      records: Path | None = None) -> None:
+    """Start a forced build in a subprocess and kill -9 it while it loads.
+
+    `records` adds a record folder to the build, for a build that differs from
+    the one in a server (which writes only the graphs that changed).
+    """
     process = subprocess.Popen([sys.executable, "-c", KILLER, store], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, env=os.environ.copy())
+                               stderr=subprocess.STDOUT, env=_with_records(records))
     assert process.stdout is not None
     seen = []
     for line in process.stdout:
@@ -528,6 +544,24 @@ def _kill_during_load(store: str, marker: str, delay: float) -> None:
     process.wait(30)
     process.stdout.close()
     assert running, f"the build ended before it could be killed: {''.join(seen)}"
+
+
+def _with_records(records: Path | None) -> dict[str, str]:
+    env = os.environ.copy()
+    if records is not None:
+        env["REGIMEGRAPH_RECORDS"] = str(records)
+    return env
+
+
+@pytest.fixture(scope="module")
+def more_records(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A record folder of 30,000 triples: a build with it differs from the bundled one."""
+    folder = tmp_path_factory.mktemp("more") / "more"
+    folder.mkdir()
+    (folder / "extra.nt").write_text(
+        "".join(f'<https://example.org/extra/{i}> <https://example.org/p> "extra {i}" .\n'
+                for i in range(30_000)), encoding="utf-8")
+    return folder
 
 
 def _counts(kb: KnowledgeBase) -> object:
@@ -590,13 +624,14 @@ def test_the_endpoint_serves_every_store(stores: dict[str, StoreSpec],
 
 @pytest.mark.parametrize("name", SERVERS)
 def test_a_killed_build_leaves_the_previous_server_store(
-        stores: dict[str, StoreSpec], servers: dict[str, Server | None], name: str) -> None:
+        stores: dict[str, StoreSpec], servers: dict[str, Server | None], name: str,
+        more_records: Path) -> None:
     """Killed at a moment of the clock while INSERT DATA loads (many requests of 2,000 triples)."""
     if name not in stores:
         _server(servers, name)
     spec = stores[name]
     before = _counts(open_kb(store=spec))
-    _kill_during_load(spec.text + "#gsp=none", "into staging graphs", 0.5)
+    _kill_during_load(spec.text + "#gsp=none", "into staging graphs", 0.5, more_records)
     remote = RemoteStore(spec)
     assert _staged(remote) > 0, "the build was killed after loading, not during it"
     assert _counts(open_kb(store=spec)) == before
@@ -628,13 +663,14 @@ load_into(parse_spec(sys.argv[1]), reload=True, progress=lambda m: print(m, flus
 @pytest.mark.parametrize("name", SERVERS)
 def test_a_build_killed_while_posting_leaves_the_previous_server_store(
         stores: dict[str, StoreSpec], servers: dict[str, Server | None], name: str,
-        point: str) -> None:
+        point: str, more_records: Path) -> None:
     if name not in stores:
         _server(servers, name)
     spec = stores[name]
     before = _counts(open_kb(store=spec))
     process = subprocess.Popen([sys.executable, "-c", PAUSED_KILLER, spec.text, point],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               env=_with_records(more_records))
     assert process.stdout is not None
     seen = []
     for line in process.stdout:
