@@ -131,6 +131,10 @@ def write_generation(root: Path, dump: Path, info: dict[str, object]) -> Path:
         store = ox.Store(str(building))
         store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
         _bulk_load_default_graph(store, dump, root / f"building-{name}.nt")
+        # The bulk loads leave table files every read must visit; one compaction
+        # (15 s at 10M triples) made the competency queries 3 to 10 times faster
+        # at 10M (benchmarks/RESULTS.md, serve on the on-disk store, session 4).
+        store.optimize()
         store.flush()
         del store  # closes RocksDB before the directory is renamed
         generation = root / name
