@@ -4,6 +4,7 @@ Run from the repository root:
 
     .venv/bin/python benchmarks/bench_serve.py [--size 1M] [--runs 20] [--clients 4]
         [--duration 10] [--rounds 3] [--oxigraph-store disk|memory] [--quick]
+        [--generated DIR] [--ours-store oxigraph:PATH|memory [--oxigraph-db DIR]]
 
 It starts both servers itself on free 127.0.0.1 ports and stops them at the
 end (also on Ctrl-C or an error): `regimegraph serve` (waitress, queries in
@@ -17,6 +18,19 @@ holding it, oxigraph#1919). `--oxigraph-store disk` (the default) runs
 which holds the data in memory as our workers do. With --size,
 `regimegraph generate --seed 2026` records of that size are added to both
 (`serve --data`).
+
+`--ours-store oxigraph:PATH` serves ours from the on-disk store instead, as
+docs/stores.md "At scale" advises past a few hundred thousand triples (with
+--data every worker holds its own copy in memory, ~10 GB each at 10M):
+`regimegraph build --store oxigraph:PATH --records DIR` (which reuses the store
+when it already holds this build), then `regimegraph serve --store
+oxigraph:PATH --records DIR`; the Oxigraph server gets every quad of that very
+generation, read back from it. `--ours-store memory` serves that same build
+(records built in) from memory, to tell the store's share from the data's.
+`--oxigraph-db DIR` keeps the Oxigraph server's store between runs (reused
+while it holds the same build). Each server is
+started alone, and the time to its first answer is printed; at the end, the
+peak RSS of each server's process tree (every worker included).
 
 Before timing, every competency query (queries/*.rq, with the project's
 PREFIX lines written out, since the Oxigraph server predeclares none; both
@@ -54,6 +68,7 @@ import json
 import math
 import os
 import platform
+import resource
 import shutil
 import signal
 import socket
@@ -63,6 +78,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,6 +162,45 @@ def wait_until_answering(server: Server, timeout: float) -> float:
     sys.exit(f"bench_serve: {server.name} did not answer within {timeout:.0f} s (see {server.log})")
 
 
+def process_tree(root: int) -> list[int]:
+    """The pid and every descendant's (found by each process's parent in /proc/PID/stat)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # exited meanwhile
+        # the command name may hold spaces and brackets: fields start after the last ')'
+        parent = int(stat[stat.rindex(")") + 2:].split()[1])
+        parents.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(parents.get(pid, ()))
+    return found
+
+
+def memory_of(server: Server) -> tuple[float, float, int]:
+    """Peak RSS summed over the server's process tree (MB), its RSS now (MB), processes.
+
+    The sum of each process's VmHWM: an upper bound of the tree's peak at one
+    moment (processes may peak at different times). A worker replaced after a
+    query timeout takes its peak with it.
+    """
+    peak = now = 0.0
+    pids = process_tree(server.process.pid)
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = dict(line.split(":", 1) for line in
+                          Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+            peak += int(fields.get("VmHWM", "0 kB").split()[0]) / 1024
+            now += int(fields.get("VmRSS", "0 kB").split()[0]) / 1024
+    return peak, now, len(pids)
+
+
 def request(conn: http.client.HTTPConnection, path: str, query: str) -> tuple[int, bytes]:
     """One SPARQL protocol GET on a (keep-alive) connection; the whole body is read."""
     conn.request("GET", f"{path}?{urlencode({'query': query})}",
@@ -157,15 +212,95 @@ def request(conn: http.client.HTTPConnection, path: str, query: str) -> tuple[in
 
 # --- data ------------------------------------------------------------------------------------
 
-def data_files(size: str | None, work: Path, reuse: Path | None) -> list[Path]:
-    """The generated record files to serve (none without --size)."""
+def generated_folder(size: str | None, work: Path, reuse: Path | None) -> Path | None:
+    """The `regimegraph generate` output folder to serve (None without --size)."""
     if not size:
-        return []
+        return None
     out = reuse or work / f"generated-{size}"
     if not (out / "manifest.json").exists():
         subprocess.run([str(BIN / "regimegraph"), "generate", "--triples", size, "--seed", "2026",
                         "--out", str(out), "--quiet"], check=True)
-    return sorted(p for p in out.iterdir() if p.suffix in (".ttl", ".nt", ".nq", ".trig"))
+    return out
+
+
+def data_files(folder: Path | None) -> list[Path]:
+    """The record files of a generated folder, for `serve --data` (none without one)."""
+    if folder is None:
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".ttl", ".nt", ".nq", ".trig"))
+
+
+def check_store_option(text: str) -> None:
+    """Exit with one line unless --ours-store is oxigraph:PATH or memory (before any work)."""
+    from regimegraph.errors import UsageError
+    from regimegraph.stores import parse_spec
+
+    try:
+        spec = parse_spec(text, "--ours-store")
+    except UsageError as error:
+        sys.exit(f"bench_serve: {error}")
+    if spec.kind not in ("oxigraph", "memory"):
+        sys.exit(f"bench_serve: --ours-store {text}: expected oxigraph:PATH or memory")
+
+
+def build_ours(store: str, folder: Path | None) -> tuple[Path, float, str]:
+    """`regimegraph build [--store oxigraph:PATH] [--records DIR]`: what `serve` will read.
+
+    For oxigraph:PATH, the generation directory the build made current; for
+    memory, the cached build's N-Quads dump, which each worker loads. The
+    build reuses what it finds when the digest (sources, records by name,
+    size and time) is the same, so only a change makes it work again.
+    Returns that path, the seconds the command took and what it did.
+    """
+    from regimegraph.kb import cached_build
+    from regimegraph.sources import use_option
+    from regimegraph.stores import parse_spec
+    from regimegraph.stores.ondisk import current_generation
+
+    spec = parse_spec(store, "--ours-store")  # checked by check_store_option
+    before = current_generation(spec.path) if spec.path else None
+    command = [str(BIN / "regimegraph"), "build", "--store", store, "--quiet",
+               *(["--records", str(folder)] if folder else [])]
+    print("$ " + " ".join(command), flush=True)
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"bench_serve: the build failed ({done.returncode}): "
+                 f"{(done.stderr or done.stdout).strip()[-500:]}")
+    # ru_maxrss of waited-for children: the build is by far the largest child so far.
+    peak = f"peak RSS {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:,.0f} MB"
+    if spec.path is None:
+        use_option((folder,) if folder else None)
+        dump, _ = cached_build()  # the one the command just made or found
+        return dump, seconds, peak
+    generation = current_generation(spec.path)
+    if generation is None:
+        sys.exit(f"bench_serve: {store}: no generation after the build")
+    return generation, seconds, "reused" if generation == before else f"built, {peak}"
+
+
+def generation_quads(generation: Path, work: Path) -> tuple[Path, int]:
+    """Every quad of an on-disk generation (its default graph included) as N-Quads.
+
+    Read from the generation itself, so the Oxigraph server gets exactly what
+    our workers query, streamed (a 10M store never sits in this process).
+    """
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(generation))
+    count = 0
+
+    def counted() -> Iterator[ox.Quad]:
+        nonlocal count
+        for quad in store.quads_for_pattern(None, None, None, None):
+            count += 1
+            yield quad
+
+    merged = work / "served-with-default-graph.nq"
+    with merged.open("wb") as out:
+        ox.serialize(counted(), output=out, format=ox.RdfFormat.N_QUADS)
+    return merged, count
 
 
 def merged_quads(dump: Path, work: Path) -> tuple[Path, int]:
@@ -181,12 +316,30 @@ def merged_quads(dump: Path, work: Path) -> tuple[Path, int]:
     return merged, len(store)
 
 
-def load_into_disk_store(merged: Path, work: Path) -> Path:
-    """`oxigraph load` into a fresh on-disk store (RocksDB) for serve-read-only."""
-    location = work / "oxigraph-db"
+def loaded_from(location: Path) -> Path:
+    """The note beside a reusable Oxigraph server store naming the generation it holds."""
+    return location.parent / f"{location.name}.loaded-from"
+
+
+def load_into_disk_store(merged: Path, location: Path, source: str = "") -> float:
+    """`oxigraph load` into a fresh on-disk store (RocksDB) for serve-read-only; seconds.
+
+    With a `source` (the build the quads came from), a note beside the store
+    lets a later run with the same --oxigraph-db reuse it: a 10M load takes
+    minutes. The note is written (empty) before loading and marks the folder
+    as this script's: a non-empty folder without one is refused, not emptied.
+    """
+    note = loaded_from(location)
+    if location.is_dir() and any(location.iterdir()) and not note.exists():
+        sys.exit(f"bench_serve: --oxigraph-db {location}: not empty and not made by "
+                 "this script (no .loaded-from note beside it); give a new folder")
+    note.write_text("")
+    shutil.rmtree(location, ignore_errors=True)
+    started = time.perf_counter()
     subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(location), "--file",
                     str(merged)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return location
+    note.write_text(source)
+    return time.perf_counter() - started
 
 
 def post_into_memory_server(server: Server, merged: Path) -> None:
@@ -346,24 +499,34 @@ def load(server: Server, queries: list[str], clients: int, duration: float) -> L
     return result
 
 
-def breakdown(dump: Path, queries: dict[str, str], repeat: int) -> dict[str, tuple[float, ...]]:
+def breakdown(dump: Path, queries: dict[str, str], repeat: int,
+              store_text: str = "") -> dict[str, tuple[float, ...]]:
     """Where a request's time goes, measured in this process on a store like a worker's.
 
     Per query: the read-only check, the engine alone, the engine with
     Oxigraph's own JSON writer, the worker's `answer` (check, engine, our
     Python serialisation), and the same job through a one-worker QueryPool
     (adds pickling and the pipe hop to another process). Under FLOOR, ASK {}
-    through the pool (the other columns are 0 for it).
+    through the pool (the other columns are 0 for it). With `store_text`
+    (--ours-store), both open that on-disk store read-only, as `serve`'s
+    workers do, and `dump` is not read.
     """
     import pyoxigraph as ox
 
     from regimegraph.namespaces import PREFIXES
     from regimegraph.readonly import refusal
     from regimegraph.store import memory_store
+    from regimegraph.stores import parse_spec
+    from regimegraph.stores.ondisk import open_read_only
     from regimegraph.web.pool import Job, QueryPool, answer
 
-    store = memory_store(dump)
-    pool = QueryPool(dump, size=1, timeout=300)
+    if store_text:
+        path = parse_spec(store_text).path
+        assert path is not None
+        store = open_read_only(path)
+    else:
+        store = memory_store(dump)
+    pool = QueryPool(dump, size=1, timeout=300, store=store_text)
     pool.start(wait=True)
     prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
     out: dict[str, tuple[float, ...]] = {}
@@ -445,6 +608,14 @@ def main() -> None:
                         help="disk: `oxigraph serve-read-only` on a store made by `oxigraph "
                         "load` (default); memory: `oxigraph serve` with no --location, "
                         "loaded by POST /store, like our workers' in-memory stores")
+    parser.add_argument("--ours-store", metavar="oxigraph:PATH|memory",
+                        help="build the generated records into the knowledge base (`regimegraph "
+                        "build --store S --records DIR`, reused when current) and serve ours "
+                        "with `serve --store S --records DIR` instead of --data: oxigraph:PATH "
+                        "on disk, or memory (each worker loads that build)")
+    parser.add_argument("--oxigraph-db", type=Path, metavar="DIR",
+                        help="with --ours-store and --oxigraph-store disk: keep the Oxigraph "
+                        "server's store here and reuse it while it holds the same build")
     parser.add_argument("--quick", action="store_true",
                         help="a smoke run: 3 runs, 1 round of 2 s, 2 clients")
     args = parser.parse_args()
@@ -453,6 +624,10 @@ def main() -> None:
     for name in ("runs", "rounds", "workers"):
         if getattr(args, name) < 1:
             sys.exit(f"bench_serve: --{name} must be at least 1")
+    if args.ours_store:
+        check_store_option(args.ours_store)
+    if args.oxigraph_db and not (args.ours_store and args.oxigraph_store == "disk"):
+        sys.exit("bench_serve: --oxigraph-db goes with --ours-store and --oxigraph-store disk")
     if shutil.which("oxigraph", path=str(BIN)) is None:
         sys.exit(f"bench_serve: no oxigraph CLI in {BIN}: .venv/bin/pip install oxigraph")
     print(f"# {' '.join([Path(sys.argv[0]).name, *sys.argv[1:]])}")
@@ -476,37 +651,63 @@ def run(args: argparse.Namespace, work: Path, servers: list[Server]) -> None:
     from regimegraph.namespaces import sparql_prologue
     from regimegraph.web.dataset import served_dump
 
-    files = data_files(args.size, work, args.generated)
+    folder = generated_folder(args.size, work, args.generated)
+    files = [] if args.ours_store else data_files(folder)
     started = time.perf_counter()
-    dump = served_dump(Settings(data_files=tuple(files)))
-    merged, quads = merged_quads(dump, work)
+    location = args.oxigraph_db or work / "oxigraph-db"
+    on_disk = bool(args.ours_store) and args.ours_store.strip().lower() != "memory"
+    if args.ours_store:
+        built, seconds, what = build_ours(args.ours_store, folder)
+        print(f"our store: {args.ours_store}, {built.name} ({what}; {seconds:.1f} s)",
+              flush=True)
+        # on disk, `built` is the generation, which our workers and the breakdown open
+        dump = built
+    else:
+        dump = served_dump(Settings(data_files=tuple(files)))
+    source = str(dump) if args.ours_store else ""  # what a kept --oxigraph-db was loaded from
+    note = loaded_from(location)
+    reuse = (args.oxigraph_store == "disk" and bool(args.oxigraph_db) and bool(source)
+             and location.is_dir() and note.exists() and note.read_text() == source)
+    merged: Path | None = None
+    if reuse:
+        print(f"oxigraph: reusing {location} (loaded from {source})", flush=True)
+    else:
+        merged, quads = generation_quads(dump, work) if on_disk else merged_quads(dump, work)
+        print(f"data: {dump.name}: {quads:,} quads with the merged default graph, "
+              f"{len(files) if files else 'no'} --data files; written in "
+              f"{time.perf_counter() - started:.1f} s", flush=True)
+        if args.oxigraph_store == "disk":
+            print(f"oxigraph load: {load_into_disk_store(merged, location, source):.1f} s",
+                  flush=True)
     if args.oxigraph_store == "disk":
-        location = load_into_disk_store(merged, work)
         ox_cmd = [str(BIN / "oxigraph"), "serve-read-only", "--location", str(location)]
     else:
         ox_cmd = [str(BIN / "oxigraph"), "serve"]
-    print(f"data: {dump.name} ({quads:,} quads with the merged default graph), "
-          f"{len(files)} generated files; prepared in {time.perf_counter() - started:.1f} s",
-          flush=True)
 
     ours_port, ox_port = free_port(), free_port()
     ours_cmd = [str(BIN / "regimegraph"), "serve", "--port", str(ours_port),
                 "--workers", str(args.workers), "--max-rows", "1000000",
                 "--query-timeout", "300", *(a for f in files for a in ("--data", str(f)))]
+    if args.ours_store:
+        ours_cmd += ["--store", args.ours_store,
+                     *(["--records", str(folder)] if folder else [])]
     ox_cmd += ["--bind", f"127.0.0.1:{ox_port}"]
-    print("$ " + " ".join(ours_cmd))
-    print("$ " + " ".join(ox_cmd), flush=True)
-    servers.append(start("regimegraph", "/sparql", ours_cmd, work, ours_port, signal.SIGINT))
-    servers.append(start("oxigraph", "/query", ox_cmd, work, ox_port))
-    for server in servers:
-        print(f"{server.name} answering after {wait_until_answering(server, 600):.1f} s",
-              flush=True)
+    # One after the other, so each start-up time is its own, not a share of two cores.
+    for name, path, command, port, stop_with in (
+            ("regimegraph", "/sparql", ours_cmd, ours_port, signal.SIGINT),
+            ("oxigraph", "/query", ox_cmd, ox_port, signal.SIGTERM)):
+        print("$ " + " ".join(command), flush=True)
+        servers.append(start(name, path, command, work, port, stop_with))
+        print(f"{name} answering after {wait_until_answering(servers[-1], 1800):.1f} s "
+              f"(start to the first 200 to ASK {{}})", flush=True)
     if args.oxigraph_store == "memory":
+        assert merged is not None
         started = time.perf_counter()
         post_into_memory_server(servers[1], merged)
         print(f"oxigraph (in memory) loaded by POST /store in "
               f"{time.perf_counter() - started:.1f} s", flush=True)
-    merged.unlink()
+    if merged is not None:
+        merged.unlink()
 
     queries = {p.stem: sparql_prologue() + p.read_text(encoding="utf-8")
                for p in sorted((ROOT / "queries").glob("*.rq"))}
@@ -553,6 +754,12 @@ def run(args: argparse.Namespace, work: Path, servers: list[Server]) -> None:
             print(f"| {server.name} | {clients} | {rate:,.1f} | {p50} | {p95} | "
                   f"{sum(r.errors for r in done)} |", flush=True)
 
+    print("\nMemory at the end (peak = the sum of VmHWM over the process tree):\n")
+    print("| server | processes | peak RSS MB | RSS now MB |")
+    print("|---|---:|---:|---:|")
+    for server in servers:
+        peak, now, count = memory_of(server)
+        print(f"| {server.name} | {count} | {peak:,.0f} | {now:,.0f} |", flush=True)
     for server in servers:
         server.stop()
     print(f"\nWhere our time goes, in this process on the same store (median of "
@@ -562,7 +769,8 @@ def run(args: argparse.Namespace, work: Path, servers: list[Server]) -> None:
           "minus worker (Flask, waitress, TCP) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, (check, engine, native, ours_answer, hop) in breakdown(
-            dump, timed_queries, max(3, args.runs // 2)).items():
+            dump, timed_queries, max(3, args.runs // 2),
+            args.ours_store if on_disk else "").items():
         print(f"| {name} | {ms(check)} | {ms(engine)} | {ms(native)} | {ms(ours_answer)} | "
               f"{ms(hop)} | {ms(ours_p50[name])} | {ms(ours_p50[name] - hop)} |", flush=True)
     print(f"\nload average at end: {loadavg()}")
