@@ -175,3 +175,16 @@ def virtuoso_server(base: Path) -> Server | None:
         command=[binary, "+foreground", "+configfile", str(data / "virtuoso.ini")],
         data=data, probe=f"{url}?{urlencode({'query': 'ASK {}'})}", log=data / "log.txt",
         after_start=[grant])
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def server(request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """Each real server in turn, started for the test module and stopped after it.
+
+    A module that imports this fixture runs each of its tests against both.
+    """
+    base = tmp_path_factory.mktemp(request.param)
+    found = (oxigraph_server if request.param == "oxigraph" else virtuoso_server)(base)
+    with running(found, f"the {request.param} server") as started:
+        yield started

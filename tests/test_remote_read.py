@@ -9,29 +9,22 @@ is checked against its count.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+import store_servers
 from regimegraph import sources
 from regimegraph.kb import KnowledgeBase, load_into
 from regimegraph.namespaces import GRAPH
 from regimegraph.stores import parse_spec
 from regimegraph.stores.remote import PAGE, RemoteStore
-from store_servers import Server, oxigraph_server, running, virtuoso_server
+from store_servers import Server
+
+server = store_servers.server  # each test runs against both servers
 
 SIZE = PAGE + 2_345
-
-
-@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
-def server(request: pytest.FixtureRequest,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    base = tmp_path_factory.mktemp(request.param)
-    found = (oxigraph_server if request.param == "oxigraph" else virtuoso_server)(base)
-    with running(found, f"the {request.param} server") as started:
-        yield started
 
 
 @pytest.fixture(scope="module")

@@ -12,32 +12,26 @@ replaced.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+import store_servers
 from regimegraph import sources
 from regimegraph.kb import load_into
 from regimegraph.stores import parse_spec
 from regimegraph.stores.remote import DIGEST, MANIFEST, MERGED, PENDING, STAGING, RemoteStore
-from store_servers import Server, oxigraph_server, running, virtuoso_server
+from store_servers import Server
+
+server = store_servers.server  # each test runs against both servers
 
 EXAMPLE = "https://example.org/"
 
 
 class Stop(Exception):
     """Raised where the client is "killed"."""
-
-
-@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
-def server(request: pytest.FixtureRequest,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    base = tmp_path_factory.mktemp(request.param)
-    found = (oxigraph_server if request.param == "oxigraph" else virtuoso_server)(base)
-    with running(found, f"the {request.param} server") as started:
-        yield started
 
 
 def _records(folder: Path, numbers: range, extra: bool = False) -> Path:
