@@ -182,9 +182,9 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"cannot convert {term!r} to pyoxigraph")
 
 
-def graph_to_quads(graph: Graph, graph_name: str) -> Iterator[ox.Quad]:
-    """An rdflib graph's triples as quads in one named graph."""
-    name = ox.NamedNode(graph_name)
+def graph_to_quads(graph: Graph, graph_name: str | None) -> Iterator[ox.Quad]:
+    """An rdflib graph's triples as quads in one named graph (None: the default graph)."""
+    name = ox.NamedNode(graph_name) if graph_name is not None else ox.DefaultGraph()
     for s, p, o in graph:
         subject, predicate = to_oxigraph(s), to_oxigraph(p)
         if isinstance(subject, ox.Literal) or not isinstance(predicate, ox.NamedNode):

@@ -161,11 +161,10 @@ def _sparql_queries(shapes: Graph, *, inference: str, advanced: bool,
 
 
 def _graph_store(graph: Graph) -> ox.Store:
-    from .loader import to_oxigraph
+    from .loader import graph_to_quads
 
     store = ox.Store()
-    store.extend(ox.Quad(to_oxigraph(s), ox.NamedNode(str(p)), to_oxigraph(o))  # type: ignore[arg-type]
-                 for s, p, o in graph)
+    store.extend(graph_to_quads(graph, None))
     return store
 
 
