@@ -111,6 +111,9 @@ def test_quotes_and_backslashes_in_the_shapes_stay_text() -> None:
 
 @pytest.mark.parametrize("shapes, refused", [
     ("""ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:node ex:S .""", "recursive shape"),
+    ("""ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property ex:P .
+        ex:P sh:path ex:p ; sh:property ex:Q . ex:Q sh:path ex:q ; sh:property ex:P .""",
+     "recursive shape https://example.org/P"),
     ("""ex:S a sh:NodeShape ; sh:targetNode ex:a ;
         sh:property [ sh:path ex:p ; sh:maxCount 4 ] .""", "sh:maxCount of 4"),
     ("""ex:S a sh:NodeShape ; sh:targetNode ex:a ;

@@ -125,12 +125,12 @@ class _Compiler:
         """Every constraint of `shape` (not those of its property shapes) on `focus`."""
         if self.deactivated(shape):
             return
+        path = self.shapes.value(shape, SH.path)
         for predicate in set(self.shapes.predicates(shape)):
             unknown = str(predicate).startswith(str(SH)) and predicate not in _KNOWN
-            if unknown or predicate in _UNSUPPORTED or (
-                    predicate == SH.closed and self.shapes.value(shape, SH.path) is not None):
+            closed_property = predicate == SH.closed and path is not None
+            if unknown or predicate in _UNSUPPORTED or closed_property:
                 raise Unsupported(f"{_short(predicate)} (on {_show(shape)})")
-        path = self.shapes.value(shape, SH.path)
         if path is None:
             def nodes(v: str) -> str:
                 return f"BIND({focus} AS {v})"
@@ -440,18 +440,18 @@ def compile_shapes(shapes: Graph) -> list[Query]:
                     if isinstance(s, URIRef) and _is_shape(shapes, s))
     found: dict[Node, list[_Focus]] = {}
 
-    def reach(shape: Node, focus: _Focus, depth: int = 0) -> None:
+    def reach(shape: Node, focus: _Focus, through: tuple[Node, ...] = ()) -> None:
         if compiler.deactivated(shape):
             return
-        if depth > len(targeted) + 8:
+        if shape in through:
             raise Unsupported(f"the recursive shape {_show(shape)}")
         found.setdefault(shape, []).append(focus)
         path = shapes.value(shape, SH.path)
         for child in sorted(shapes.objects(shape, SH.property), key=str):
             if path is None:
-                reach(child, focus, depth + 1)
+                reach(child, focus, (*through, shape))
             else:
-                reach(child, _values_of(compiler, focus, compiler.path(path)), depth + 1)
+                reach(child, _values_of(compiler, focus, compiler.path(path)), (*through, shape))
 
     for shape in sorted(targeted, key=str):
         reach(shape, partial(_own_targets, compiler, shape))
@@ -572,7 +572,8 @@ def _what_every_result_says(report: Graph, shapes: Graph, violation: Violations,
     path = shapes.value(shape, SH.path)
     if violation.path is None and path is not None:
         fixed.append((SH.resultPath, path))
-        _copy_path(shapes, report, path)
+        if isinstance(path, BNode):  # written with blank nodes: copied, so it reads on its own
+            report += shapes.cbd(path)
     return fixed
 
 
@@ -587,15 +588,6 @@ def _copy_blank(store: ox.Store, report: Graph, node: object, described: set[Nod
     for quad in store.quads_for_pattern(node, None, None, None):
         report.add((BNode(node.value), URIRef(quad.predicate.value), _rdflib(quad.object)))
         _copy_blank(store, report, quad.object, described)
-
-
-def _copy_path(shapes: Graph, report: Graph, node: Node) -> None:
-    """A path written with blank nodes, copied so the report can be read on its own."""
-    if not isinstance(node, BNode):
-        return
-    for predicate, value in shapes.predicate_objects(node):
-        report.add((node, predicate, value))
-        _copy_path(shapes, report, value)
 
 
 def _rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Node:
