@@ -220,12 +220,17 @@ class RemoteStore:
             out += [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
         return out
 
+    def _graph_store(self) -> tuple[str, str | None] | None:
+        """The Graph Store endpoint's address and credentials (graph_store_url), or None."""
+        url, _how = self.graph_store_url()
+        return _credentials(url) if url else None
+
     def _whole_graph(self, name: str) -> list[ox.Triple] | None:
         """A graph read in one Graph Store GET, or None when there is no endpoint to ask."""
-        url, _how = self.graph_store_url()
-        if not url:
+        endpoint = self._graph_store()
+        if endpoint is None:
             return None
-        address, auth = _credentials(url)
+        address, auth = endpoint
         try:
             media, body = self._get(_with_graph(address, name), auth, "application/n-triples")
         except _HttpRefused:
@@ -385,7 +390,7 @@ class RemoteStore:
             return "", "with INSERT DATA (#gsp=none)"
         if given:
             return given, f"through the Graph Store endpoint {without_password(given)}"
-        product = self.server.split("/", 1)[0].strip().lower()
+        product = self.product()
         parts = urlsplit(self.spec.url)
         path = parts.path
         found = ""
@@ -527,11 +532,11 @@ class RemoteStore:
         million triples). Were its lines ever spelt otherwise, a triple
         would only be deleted and added again: a graph's deletions come first.
         """
-        url, _how = self.graph_store_url()
         if self.product() == "oxigraph":
-            address, auth = _credentials(url)
+            endpoint = self._graph_store()
             try:
-                if url:
+                if endpoint is not None:
+                    address, auth = endpoint
                     media, body = self._get(_with_graph(address, graph), auth,
                                             "application/n-triples")
                 else:  # one CONSTRUCT, not sorted pages: Oxigraph sets no result limit
