@@ -177,6 +177,19 @@ def virtuoso_server(base: Path) -> Server | None:
         after_start=[grant])
 
 
+def numbered_records(folder: Path, count: int, *, file: str, subject: str, value: str) -> Path:
+    """A record folder of one N-Triples file of `count` numbered triples, one subject each.
+
+    `<{subject}{i}> <https://example.org/p> "{value} {i}"`: big enough to pass
+    a server's result page, or to make a build differ, and quick to write.
+    """
+    folder.mkdir()
+    (folder / file).write_text(
+        "".join(f'<{subject}{i}> <https://example.org/p> "{value} {i}" .\n'
+                for i in range(count)), encoding="utf-8")
+    return folder
+
+
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
 def server(request: pytest.FixtureRequest,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:

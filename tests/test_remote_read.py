@@ -20,7 +20,7 @@ from regimegraph.kb import KnowledgeBase, load_into
 from regimegraph.namespaces import GRAPH
 from regimegraph.stores import parse_spec
 from regimegraph.stores.remote import PAGE, RemoteStore
-from store_servers import Server
+from store_servers import Server, numbered_records
 
 server = store_servers.server  # each test runs against both servers
 
@@ -29,12 +29,8 @@ SIZE = PAGE + 2_345
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("big") / "big"
-    folder.mkdir()
-    (folder / "many.nt").write_text(
-        "".join(f'<https://example.org/s/{i}> <https://example.org/p> "value {i}" .\n'
-                for i in range(SIZE)), encoding="utf-8")
-    return folder
+    return numbered_records(tmp_path_factory.mktemp("big") / "big", SIZE, file="many.nt",
+                            subject="https://example.org/s/", value="value")
 
 
 def _loaded(server: Server, big: Path) -> None:

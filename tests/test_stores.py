@@ -49,7 +49,14 @@ from regimegraph.stores.remote import (
     names_dataset,
     query_form,
 )
-from store_servers import Server, free_port, missing, oxigraph_server, virtuoso_server
+from store_servers import (
+    Server,
+    free_port,
+    missing,
+    numbered_records,
+    oxigraph_server,
+    virtuoso_server,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
@@ -556,12 +563,8 @@ def _with_records(records: Path | None) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def more_records(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A record folder of 30,000 triples: a build with it differs from the bundled one."""
-    folder = tmp_path_factory.mktemp("more") / "more"
-    folder.mkdir()
-    (folder / "extra.nt").write_text(
-        "".join(f'<https://example.org/extra/{i}> <https://example.org/p> "extra {i}" .\n'
-                for i in range(30_000)), encoding="utf-8")
-    return folder
+    return numbered_records(tmp_path_factory.mktemp("more") / "more", 30_000, file="extra.nt",
+                            subject="https://example.org/extra/", value="extra")
 
 
 def _counts(kb: KnowledgeBase) -> object:
