@@ -156,16 +156,26 @@ MaxQueryCostEstimationTime = 120
 """
 
 
-def virtuoso_server(base: Path) -> Server | None:
-    """Debian's Virtuoso 7 (`virtuoso-opensource`), or None if it is not installed."""
+def virtuoso_server(base: Path, settings: dict[str, str] | None = None) -> Server | None:
+    """Debian's Virtuoso 7 (`virtuoso-opensource`), or None if it is not installed.
+
+    `settings` replace or add lines of virtuoso.ini ({"ResultSetMaxRows": "10000"}),
+    each in the section of the line it replaces, or in [Parameters].
+    """
     binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
     if binary is None or isql is None:
         return None
     data = base / "virtuoso"
     data.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()
-    (data / "virtuoso.ini").write_text(VIRTUOSO_INI.format(
-        data=data, sql_port=sql_port, http_port=http_port))
+    ini = VIRTUOSO_INI.format(data=data, sql_port=sql_port, http_port=http_port)
+    for key, value in (settings or {}).items():
+        lines = ini.splitlines()
+        found = [i for i, line in enumerate(lines) if line.split("=")[0].strip() == key]
+        at = found[0] if found else lines.index("[Parameters]") + 1
+        lines[at : at + bool(found)] = [f"{key} = {value}"]
+        ini = "\n".join(lines) + "\n"
+    (data / "virtuoso.ini").write_text(ini)
     url = f"http://127.0.0.1:{http_port}/sparql"
     # The anonymous SPARQL user may only read until it is granted SPARQL_UPDATE.
     grant = [isql, f"127.0.0.1:{sql_port}", "dba", "dba",

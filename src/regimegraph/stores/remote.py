@@ -20,11 +20,14 @@ quirks). What the knowledge base needs from any server, and how it gets it:
   lists both meanwhile, for the next build to drop should this one be
   killed). What changed in each other graph is put into staging graphs, in
   many requests; then one SPARQL Update request applies it to the live graphs
-  and moves the new manifest in. On the Oxigraph server a changed graph is
-  read (one Graph Store GET) and only its difference is staged: deletions,
-  then additions, so the switch costs what changed, not the build's size.
-  Elsewhere a changed graph is staged whole and moved over the live one
-  (Virtuoso moves a graph quickly). Graphs are written through the server's
+  and moves the new manifest in. On the Oxigraph server and Virtuoso a
+  changed graph is read (one Graph Store GET) and only its difference is
+  staged: deletions, then additions, so the switch costs what changed, not
+  the build's size (the Oxigraph server's update transaction is slow, and
+  Virtuoso refuses one that writes more than its TransactionAfterImageLimit,
+  50 MB by default). A graph that cannot be read whole (past Virtuoso's
+  ResultSetMaxRows), or on another server, is staged whole and moved over
+  the live one. Graphs are written through the server's
   SPARQL 1.1 Graph Store HTTP Protocol endpoint (POSTs of N-Triples, which
   Virtuoso takes 7 times faster than INSERT DATA and the Oxigraph server,
   with its bulk loader, ?no_transaction, 1.8 times faster than POSTs in a
@@ -46,11 +49,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
+import re
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -208,10 +213,7 @@ class RemoteStore:
         out: list[ox.Quad] = []
         for name in self.graphs() or []:
             graph = ox.NamedNode(name)
-            count = int(self._select(
-                f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
-            )[0]["n"].value)
-            triples = (self._whole_graph(name) if count > PAGE else None) or self._paged(name)
+            triples, count = self._read(name)
             if len(triples) != count:
                 raise StoreRefused(
                     f"{self.spec.describe()} gave {len(triples):,} triples of graph <{name}>, "
@@ -219,6 +221,21 @@ class RemoteStore:
                     "(Virtuoso: ResultSetMaxRows and MaxSortedTopRows) or give #gsp=URL")
             out += [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
         return out
+
+    def _read(self, name: str) -> tuple[list[ox.Triple], int]:
+        """A graph's triples, and how many it holds: they differ when an answer was cut short.
+
+        Virtuoso cuts a Graph Store GET, or a query's answer, at its
+        ResultSetMaxRows without saying so: a GET that falls short is read
+        again in sorted pages.
+        """
+        count = int(self._select(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
+        )[0]["n"].value)
+        triples = self._whole_graph(name) if count > PAGE else None
+        if triples is None or len(triples) != count:
+            triples = self._paged(name)
+        return triples, count
 
     def _graph_store(self) -> tuple[str, str | None] | None:
         """The Graph Store endpoint's address and credentials (graph_store_url), or None."""
@@ -306,27 +323,27 @@ class RemoteStore:
         switch, and one the build no longer has is dropped after it; both are
         listed in PENDING meanwhile, for the next build to drop if this one is
         killed. A graph whose digest is the one in the live manifest is left
-        alone. For each other graph, the Oxigraph server's is read and only its
-        difference is staged and applied at the switch: its update transaction
-        deletes and inserts 10,000 to 26,000 quads a second, so the switch costs
-        what changed, not the size of the build. Elsewhere (and for a graph
-        that cannot be read) the graph is staged whole and moved over the live one.
+        alone. For each other graph, the server's copy is read and only its
+        difference is staged and applied at the switch: the Oxigraph server's
+        update transaction deletes and inserts 10,000 to 26,000 quads a
+        second, and Virtuoso's may write only TransactionAfterImageLimit bytes,
+        so the switch costs what changed, not the size of the build. On other
+        servers (and for a graph that cannot be read) the graph is staged whole
+        and moved over the live one.
         """
         fresh = sorted(set(new) - {*old, MERGED})
         gone = sorted(set(old) - set(new))
         changes: dict[str, _Change] = {}
-        delta = self.product() == "oxigraph"
-        for graph in sorted(set(new) - set(fresh)):
-            if held.get(graph) == digests[graph]:
-                continue
-            current = self._current(graph) if delta else None
-            if current is None:
-                changes[graph] = _Change([], new[graph], replace=True)
-            else:
-                lines = _stored_lines(triples[graph])  # as the server will hold them
-                wanted = set(lines)
-                changes[graph] = _Change([x for x in current if x not in wanted],
-                                         [x for x in lines if x not in current])
+        spelling = _SPELLING.get(self.product())
+        read: dict[str, set[bytes]] = {}  # the live copy of each changed graph, as read
+        for graph in sorted(set(new) - {*fresh, MERGED}):
+            if held.get(graph) != digests[graph]:
+                changes[graph] = self._change(graph, triples[graph], new[graph], spelling, read)
+        if held.get(MERGED) != digests[MERGED]:
+            merged = self._merged_change(triples[MERGED], new, fresh, gone, changes, read,
+                                         spelling) if spelling else None
+            changes[MERGED] = merged or self._change(MERGED, triples[MERGED], new[MERGED],
+                                                     spelling, read)
         staged = {graph: (f"{STAGING}d{index}", f"{STAGING}a{index}")
                   for index, graph in enumerate(changes)}
         deleted = sum(len(c.delete) for c in changes.values())
@@ -344,11 +361,58 @@ class RemoteStore:
         say(f"switching: {deleted:,} triples deleted and {added:,} added; graphs replaced "
             f"whole: {sum(c.replace for c in changes.values())}, new: {len(fresh)}, "
             f"dropped after: {len(gone)}")
-        self._switch(changes, staged, gone)
+        self._switch(changes, staged, gone, sorted(set(new) - {MERGED}))
         say("switched: dropping the staging graphs and the graphs gone")
         if gone:
             self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in gone))
         self._drop_staging()
+
+    def _change(self, graph: str, triples: list[ox.Triple], lines: list[bytes],
+                spelling: _Spelling | None, read: dict[str, set[bytes]]) -> _Change:
+        """What a changed graph needs: its difference from the live copy, or to be replaced."""
+        current = self._current(graph) if spelling else None
+        if spelling is None or current is None:
+            return _Change([], lines, replace=True)
+        read[graph] = current
+        wanted_lines = spelling(triples)  # as the server will hold them
+        wanted = set(wanted_lines)
+        return _Change([x for x in current if x not in wanted],
+                       [x for x in wanted_lines if x not in current])
+
+    def _merged_change(self, triples: list[ox.Triple], new: dict[str, list[bytes]],
+                       fresh: list[str], gone: list[str], changes: dict[str, _Change],
+                       read: dict[str, set[bytes]], spelling: _Spelling) -> _Change | None:
+        """The merged graph's difference, from the other graphs' (None: read it instead).
+
+        The merged graph is the largest (too large for Virtuoso's
+        ResultSetMaxRows; 10 s to read from the Oxigraph server at a million
+        triples), and is the union of the build's graphs: a triple leaves it
+        when it left a changed graph, or was in a graph gone, and is in no
+        graph of the new build; it joins it when it joined a changed graph, or
+        is in a new graph, and was in none of the graphs read. (One also in
+        an unchanged graph is added again, which changes nothing.) This needs
+        every changed graph read, and each graph gone. Were a server's
+        spelling of a literal not the build's, a triple could leave the merged
+        graph while still in another: the switch puts back every triple it
+        deleted from the merged graph that a graph of the new build holds
+        (_Change.restore), by value.
+        """
+        if any(change.replace for change in changes.values()):
+            return None
+        for graph in gone:
+            current = self._current(graph)
+            if current is None:
+                return None
+            read[graph] = current
+        left: set[bytes] = set().union(*(c.delete for c in changes.values()),
+                                       *(read[g] for g in gone))
+        joined: set[bytes] = set().union(*(c.add for c in changes.values()),
+                                         *(new[g] for g in fresh))
+        if left:
+            left -= set(spelling(triples))
+        if joined:
+            joined -= set().union(*read.values())
+        return _Change(sorted(left), sorted(joined), restore=bool(left))
 
     def _write_unlisted(self, graphs: dict[str, list[bytes]], say: Any) -> None:
         """Write graphs no manifest lists, where they go: listed in PENDING, emptied, written."""
@@ -415,7 +479,8 @@ class RemoteStore:
         An endpoint that is not there (404, 405, 415, 501; or 401, 403 for one
         not given but found) turns loading over to INSERT DATA for the rest of
         the build; POSTs that went through are harmless, as a graph is a set. A
-        POST too large for the server or a proxy before it (413) is split.
+        POST too large for the server or a proxy before it (413), or for one
+        Virtuoso transaction (SR325, TransactionAfterImageLimit), is split.
         """
         if self._gsp is not None:
             url, auth = self._gsp
@@ -428,7 +493,8 @@ class RemoteStore:
                     try:
                         self._send(target, auth, body, "application/n-triples", "*/*")
                     except _HttpRefused as error:
-                        if error.status != 413 or size <= MIN_GSP_CHUNK:
+                        too_large = error.status == 413 or "SR325" in error.detail
+                        if not too_large or size <= MIN_GSP_CHUNK:
                             raise
                         self._gsp_chunk = max(MIN_GSP_CHUNK, size // 4)
                         continue
@@ -447,17 +513,21 @@ class RemoteStore:
         self._insert(graph, lines)
 
     def _switch(self, changes: dict[str, _Change], staged: dict[str, tuple[str, str]],
-                gone: list[str]) -> None:
+                gone: list[str], members: list[str]) -> None:
         """The one request that makes the staged build live: deletions, then additions, manifest.
 
         A graph's staged deletions are removed from it and its staged additions
         added (ADD leaves the staging graph, dropped after the switch, outside
         the request); a graph replaced whole is dropped and the staging graph
-        moved over it, as is the manifest, last. The graphs `gone` from the
-        build are listed in PENDING, to be dropped after.
+        moved over it, as is the manifest, last. Where asked (_Change.restore),
+        the deleted triples that a graph of the new build (`members`) holds are
+        put back. The graphs `gone` from the build are listed in PENDING, to be
+        dropped after.
         """
         first: list[str] = []
         then: list[str] = []
+        last: list[str] = []
+        values = " ".join(f"<{g}>" for g in members)
         for graph, change in changes.items():
             removed, added = staged[graph]
             if change.replace:
@@ -470,10 +540,19 @@ class RemoteStore:
                              f"WHERE {{ GRAPH <{removed}> {{ ?s ?p ?o }} }}")
             if change.add:
                 then.append(f"ADD SILENT GRAPH <{added}> TO GRAPH <{graph}>")
-        then.append(f"MOVE SILENT GRAPH <{STAGING_MANIFEST}> TO GRAPH <{MANIFEST}>")
+            if change.restore and members:
+                last.append(f"INSERT {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ "
+                            f"GRAPH <{removed}> {{ ?s ?p ?o }} VALUES ?g {{ {values} }} "
+                            "GRAPH ?g { ?s ?p ?o } }")
+        last.append(f"MOVE SILENT GRAPH <{STAGING_MANIFEST}> TO GRAPH <{MANIFEST}>")
         if gone:
-            then.append(_insert_data(PENDING, _pending_lines(gone)))
-        self.update(" ;\n".join(first + then))
+            last.append(_insert_data(PENDING, _pending_lines(gone)))
+        try:
+            self.update(" ;\n".join(first + then + last))
+        except StoreRefused as error:
+            if "SR325" not in str(error):
+                raise
+            raise StoreRefused(_too_large(self.spec.describe(), changes)) from None
 
     def _insert(self, graph: str, lines: Sequence[bytes]) -> None:
         """INSERT DATA in chunks; a chunk the server finds too long is split and sent again.
@@ -529,8 +608,11 @@ class RemoteStore:
         The Oxigraph server's N-Triples (a Graph Store GET, or a CONSTRUCT
         without one) are pyoxigraph's, line for line, and are taken as they
         come (parsing and writing them again costs more than the GET at a
-        million triples). Were its lines ever spelt otherwise, a triple
-        would only be deleted and added again: a graph's deletions come first.
+        million triples). Elsewhere (Virtuoso) the graph is read and counted
+        (_read): one cut short by the server's limits is not read at all, and
+        is staged whole. Were a server's lines ever spelt otherwise than the
+        build's (_SPELLING), a triple would only be deleted and added again: a
+        graph's deletions come first.
         """
         if self.product() == "oxigraph":
             endpoint = self._graph_store()
@@ -551,12 +633,10 @@ class RemoteStore:
                 if media == "application/n-triples":
                     return set(body.splitlines())
         try:
-            triples = self._whole_graph(graph)
-            if triples is None:
-                triples = self._paged(graph)
-        except StoreRefused:
+            triples, count = self._read(graph)
+        except StoreRefused:  # Virtuoso: a sorted page past MaxSortedTopRows (SR353)
             return None
-        return set(_lines(triples))
+        return set(_lines(triples)) if len(triples) == count else None
 
     # --- HTTP -----------------------------------------------------------------------------
 
@@ -649,6 +729,26 @@ class _Change:
     delete: list[bytes]
     add: list[bytes]
     replace: bool = False  # dropped, then `add` is the whole graph (or it goes: add is empty)
+    restore: bool = False  # put back, after, the deleted triples another graph still holds
+
+
+_Spelling = Callable[[Sequence[ox.Triple]], list[bytes]]
+
+
+def _too_large(store: str, changes: dict[str, _Change]) -> str:
+    """What to do when Virtuoso refuses a switch larger than its TransactionAfterImageLimit."""
+    whole = {graph: len(c.add) for graph, c in changes.items() if c.replace}
+    written = sum(len(c.delete) + len(c.add) for c in changes.values())
+    message = (f"{store} refused to switch to the new build: the switch writes "
+               f"{written:,} triples, more than Virtuoso's TransactionAfterImageLimit "
+               "allows (50,000,000 bytes unless set in [Parameters] of virtuoso.ini; "
+               "error SR325). The previous build is still live. Raise that limit")
+    if whole:
+        largest = max(whole.values())
+        message += (f", or raise ResultSetMaxRows in [SPARQL] to at least {largest:,} so "
+                    f"that the {len(whole)} graph(s) now replaced whole can be read and only "
+                    "their changes written")
+    return message + ", then build again."
 
 
 def _pending_lines(graphs: Iterable[str]) -> list[bytes]:
@@ -685,6 +785,16 @@ def _stored_lines(triples: Sequence[ox.Triple]) -> list[bytes]:
         ox.Triple(t.subject, t.predicate, stored[t.object])
         if isinstance(t.object, ox.Literal) and t.object in stored else t
         for t in triples])))
+
+
+# How each server writes back the triples it was sent, as N-Triples lines, for comparing
+# what it holds with what a build wants; a server not named here has its changed graphs
+# staged whole. Virtuoso keeps each literal's datatype and lexical form (booleans aside,
+# which _canonical_triple puts back), so its lines are the build's own.
+_SPELLING: dict[str, _Spelling] = {
+    "oxigraph": _stored_lines,
+    "virtuoso": _lines,
+}
 
 
 def _as_stored(literals: Iterable[ox.Literal]) -> dict[ox.Literal, ox.Literal]:
@@ -733,7 +843,12 @@ def _with_graph(url: str, graph: str) -> str:
 
 
 def _first_line(body: bytes) -> str:
+    """The start of an error answer, as text: an HTML page (Virtuoso's) without its markup."""
     text = body.decode("utf-8", "replace").strip()
+    if text[:15].lower().startswith(("<!doctype html", "<html")):
+        text = re.sub(r"(?is)<head.*?</head>|<!doctype[^>]*>", " ", text)
+        text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+        text = " ".join(text.split())
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     found = " ".join(lines[:2]) if lines else "(no message)"
     return found[:300]
