@@ -269,7 +269,7 @@ def test_the_merged_graph_keeps_what_another_graph_holds_whatever_the_spelling(
     monkeypatch.setattr(RemoteStore, "_current", current)
     for product in remote_module._SPELLING:
         monkeypatch.setitem(remote_module._SPELLING, product,
-                            lambda triples: [line + b" " for line in remote_module._lines(triples)])
+                            lambda lines: [line + b" " for line in lines])
     (folder / "gone.nt").unlink()
     (folder / "items.nt").write_text("".join(
         f'<{EXAMPLE}s/{i}> <{EXAMPLE}p> "item {i}" .\n' for i in range(50, 150)),

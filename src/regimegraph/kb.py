@@ -323,8 +323,9 @@ def load_into(spec: StoreSpec, rebuild: bool = False, progress: Progress | None 
         held = remote.build_info()
         written = reload or held is None or held.get("digest") != info.digest
         if written:
-            quads = list(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS))
-            remote.load(quads, asdict(info), progress)
+            # streamed: the remote store holds lines, not a list of every quad
+            remote.load(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS), asdict(info),
+                        progress)
         return KnowledgeBase(dump=dump, info=info, opened=remote, spec=spec), written
     if spec.kind == "oxigraph":
         from .stores.ondisk import read_info, write_generation

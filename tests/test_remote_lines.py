@@ -1,0 +1,98 @@
+"""How the remote store turns a build into N-Triples lines, digests and a server's spelling.
+
+These run without a server: the remote store holds a build as lines (not
+pyoxigraph objects, to fit ten million triples in memory), so the lines must be
+exactly the triples, chunk boundaries or not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+import pytest
+
+from regimegraph.stores import remote
+from regimegraph.stores.remote import MERGED, _digest, _graph_lines, _lines, _stored_lines
+
+EX = "http://example.org/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _quads() -> list[ox.Quad]:
+    quads = []
+    for i in range(10):
+        for graph in ("a", "b"):
+            quads.append(ox.Quad(ox.NamedNode(f"{EX}s{i % 7}"), ox.NamedNode(f"{EX}p"),
+                                 ox.Literal(str(i % 7)), ox.NamedNode(f"{EX}g/{graph}")))
+    quads.append(ox.Quad(ox.NamedNode(f"{EX}s"), ox.NamedNode(f"{EX}p"), ox.Literal("in c"),
+                         ox.NamedNode(f"{EX}g/c")))
+    quads.append(ox.Quad(ox.NamedNode(f"{EX}default"), ox.NamedNode(f"{EX}p"),
+                         ox.Literal("the default graph is not the build's"), ox.DefaultGraph()))
+    return quads
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 100_000])
+def test_each_graph_is_its_triples_as_lines_whatever_the_chunk(
+        monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    monkeypatch.setattr(remote, "LINES_CHUNK", chunk)
+    quads = _quads()
+
+    def once() -> Iterator[ox.Quad]:  # a one-pass iterator, as a parse of the dump is
+        yield from quads
+
+    lines = _graph_lines(once())
+    assert list(lines) == [f"{EX}g/a", f"{EX}g/b", f"{EX}g/c", MERGED]
+    for name in (f"{EX}g/a", f"{EX}g/b", f"{EX}g/c"):
+        expected = [q.triple for q in quads if q.graph_name == ox.NamedNode(name)]
+        assert lines[name] == _lines(expected)
+    merged = [q.triple for q in quads if isinstance(q.graph_name, ox.NamedNode)]
+    assert lines[MERGED] == _lines(list(dict.fromkeys(merged)))
+    assert len(lines[MERGED]) == 8  # seven subjects' values in a and b, once; c's one
+
+
+@pytest.mark.parametrize("count", [0, 1, 4, 5, 9])
+def test_the_digest_is_the_hash_of_the_sorted_lines_joined(
+        monkeypatch: pytest.MonkeyPatch, count: int) -> None:
+    monkeypatch.setattr(remote, "LINES_CHUNK", 4)
+    lines = [f"<{EX}s{i}> <{EX}p> \"{i}\" .".encode() for i in reversed(range(count))]
+    assert _digest(lines) == hashlib.sha256(b"\n".join(sorted(lines))).hexdigest()
+    assert _digest(lines) != _digest([*lines, b"<x:a> <x:b> <x:c> ."])
+
+
+def _as_a_store_writes_them(lines: list[bytes]) -> set[bytes]:
+    store = ox.Store()
+    store.load(b"\n".join(lines), format=ox.RdfFormat.N_TRIPLES)
+    return set(_lines([q.triple for q in store]))
+
+
+def test_a_line_is_spelt_as_an_oxigraph_store_writes_it_back() -> None:
+    lines = _lines([
+        ox.Triple(ox.NamedNode(f"{EX}s"), ox.NamedNode(f"{EX}n"),
+                  ox.Literal("01", datatype=ox.NamedNode(f"{XSD}integer"))),
+        ox.Triple(ox.NamedNode(f"{EX}s"), ox.NamedNode(f"{EX}n"),
+                  ox.Literal("1", datatype=ox.NamedNode(f"{XSD}integer"))),
+        ox.Triple(ox.NamedNode(f"{EX}s"), ox.NamedNode(f"{EX}b"),
+                  ox.Literal("1", datatype=ox.NamedNode(f"{XSD}boolean"))),
+        ox.Triple(ox.NamedNode(f"{EX}s"), ox.NamedNode(f"{EX}d"),
+                  ox.Literal("2024-01-31", datatype=ox.NamedNode(f"{XSD}date"))),
+        ox.Triple(ox.NamedNode(f"{EX}s"), ox.NamedNode(f"{EX}l"),
+                  ox.Literal("colour", language="en-gb")),
+        ox.Triple(ox.NamedNode(f"{EX}s"), ox.NamedNode(f"{EX}t"),
+                  ox.Literal('a quote "^^<not a datatype> and "@ too')),
+        ox.Triple(ox.NamedNode(f"{EX}s"), ox.NamedNode(f"{EX}t"), ox.Literal("plain")),
+    ])
+    stored = _stored_lines(lines)
+    assert set(stored) == _as_a_store_writes_them(lines)
+    assert len(stored) == len(set(stored)) == len(lines) - 1  # 01 and 1 are one integer
+    assert stored[-2:] == lines[-2:], "strings are kept as they are, in order"
+
+
+def test_lines_no_store_rewrites_are_returned_as_they_are() -> None:
+    lines = _lines([ox.Triple(ox.NamedNode(f"{EX}s"), ox.NamedNode(f"{EX}d"),
+                              ox.Literal("2024-01-31", datatype=ox.NamedNode(f"{XSD}date"))),
+                    ox.Triple(ox.NamedNode(f"{EX}s"), ox.NamedNode(f"{EX}t"),
+                              ox.Literal("plain"))])
+    assert _stored_lines(lines) == lines
+    assert _stored_lines([]) == []
