@@ -14,7 +14,14 @@ import pyoxigraph as ox
 import pytest
 
 from regimegraph.stores import remote
-from regimegraph.stores.remote import MERGED, _digest, _graph_lines, _lines, _stored_lines
+from regimegraph.stores.remote import (
+    MERGED,
+    _digest,
+    _graph_lines,
+    _lines,
+    _stored_lines,
+    _virtuoso_lines,
+)
 
 EX = "http://example.org/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -96,3 +103,18 @@ def test_lines_no_store_rewrites_are_returned_as_they_are() -> None:
                               ox.Literal("plain"))])
     assert _stored_lines(lines) == lines
     assert _stored_lines([]) == []
+
+
+def test_virtuoso_keeps_the_datatype_and_writes_numbers_and_booleans_by_value() -> None:
+    """As Debian's Virtuoso 7.2.5 wrote these back through its Graph Store endpoint."""
+    def line(value: str, datatype: str) -> bytes:
+        return _lines([ox.Triple(ox.NamedNode(f"{EX}s"), ox.NamedNode(f"{EX}p"),
+                                 ox.Literal(value, datatype=ox.NamedNode(XSD + datatype)))])[0]
+
+    sent = [("01", "integer"), ("+1", "int"), ("007", "nonNegativeInteger"),
+            ("1.50", "decimal"), ("1", "boolean"), ("2024-01", "gYearMonth"),
+            ("2024-01-31", "date"), ("3", "positiveInteger")]
+    back = [("1", "integer"), ("1", "int"), ("7", "nonNegativeInteger"), ("1.5", "decimal"),
+            ("true", "boolean"), ("2024-01", "gYearMonth"), ("2024-01-31", "date"),
+            ("3", "positiveInteger")]
+    assert _virtuoso_lines([line(*x) for x in sent]) == [line(*x) for x in back]

@@ -282,6 +282,35 @@ def test_the_merged_graph_keeps_what_another_graph_holds_whatever_the_spelling(
     assert _graphs_on_server(server) == _expected_graphs(server)
 
 
+def test_a_renamed_folder_adds_to_the_merged_graph_only_what_is_new(
+        kb_cache: Path, server: Server, tmp_path: Path) -> None:
+    """New graph names, the same triples and one more: the merged graph gains that one.
+
+    Among them literals each server writes back otherwise ("01"^^xsd:integer
+    as "1"): the new graph's lines are compared as the server will spell
+    them, not as the build does.
+    """
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    text = "".join(f'<{EXAMPLE}s/{i}> <{EXAMPLE}p> {value} .\n' for i, value in enumerate([
+        f'"01"^^<{xsd}integer>', f'"007"^^<{xsd}nonNegativeInteger>', f'"1.50"^^<{xsd}decimal>',
+        f'"1"^^<{xsd}boolean>', f'"+3"^^<{xsd}int>', f'"2024-01"^^<{xsd}gYearMonth>']))
+    before = tmp_path / "before"
+    before.mkdir()
+    (before / "items.nt").write_text(text, encoding="utf-8")
+    _build(server, before)
+    after = tmp_path / "after"
+    after.mkdir()
+    (after / "items.nt").write_text(text + f'<{EXAMPLE}s/new> <{EXAMPLE}p> "new" .\n',
+                                    encoding="utf-8")
+    said: list[str] = []
+    new = _build(server, after, said)
+    assert any(line.startswith("switching: 0 triples deleted and 1 added; graphs replaced "
+                               "whole: 0, new: 1, dropped after: 1") for line in said), said
+    assert _held(server) == new
+    _merged_is_the_merge(server, new)
+    assert _graphs_on_server(server) == _expected_graphs(server)
+
+
 def test_virtuoso_with_its_default_limits(kb_cache: Path, tmp_path: Path) -> None:
     """Virtuoso as installed: answers cut at 10,000 rows, and a small transaction log.
 
