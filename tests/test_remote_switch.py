@@ -383,6 +383,35 @@ def test_virtuoso_with_its_default_limits(kb_cache: Path, tmp_path: Path) -> Non
         assert _count(virtuoso, f"?s <{EXAMPLE}p> ?o") == 25_001
 
 
+def test_a_graph_the_graph_store_will_not_give_is_read_in_parts(
+        kb_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Virtuoso refuses a Graph Store GET of more than a million triples (FRVEC): read by hash."""
+    found = store_servers.virtuoso_server(tmp_path)
+    with store_servers.running(found, "Virtuoso") as virtuoso:
+        folder = tmp_path / "records"
+        numbered_records(folder, 25_000, file="large.nt", subject=f"{EXAMPLE}large/",
+                         value="large")
+        _build(virtuoso, folder)
+        monkeypatch.setattr(RemoteStore, "_whole_graph", lambda self, name: None)
+        hashed = RemoteStore._hashed
+        parts: list[int] = []
+
+        def counted(self: RemoteStore, name: str, count: int, limit: int) -> object:
+            parts.append(limit)
+            return hashed(self, name, count, limit)
+
+        monkeypatch.setattr(RemoteStore, "_hashed", counted)
+        large = folder / "large.nt"
+        large.write_text(large.read_text().replace('"large 7"', '"large seven"'))
+        said: list[str] = []
+        _build(virtuoso, folder, said)
+        assert parts == [remote_module.ANSWER_ROWS], parts
+        assert any(line.startswith("switching: 2 triples deleted and 2 added; graphs "
+                                   "replaced whole: 0") for line in said), said
+        assert _count(virtuoso, f'?s <{EXAMPLE}p> "large seven"') == 1
+        assert _count(virtuoso, f"?s <{EXAMPLE}p> ?o") == 25_000
+
+
 def _count(server: Server, pattern: str) -> int:
     """How many solutions a pattern has in the build's default graph (the merged graph)."""
     answer = RemoteStore(parse_spec(server.store)).query(
