@@ -25,9 +25,10 @@ quirks). What the knowledge base needs from any server, and how it gets it:
   staged: deletions, then additions, so the switch costs what changed, not
   the build's size (the Oxigraph server's update transaction is slow, and
   Virtuoso refuses one that writes more than its TransactionAfterImageLimit,
-  50 MB by default). A graph that cannot be read whole (past Virtuoso's
-  ResultSetMaxRows), or on another server, is staged whole and moved over
-  the live one. Graphs are written through the server's
+  50 MB by default). A graph the server gives only in part (past
+  Virtuoso's ResultSetMaxRows, or a GET of more than a million triples) is
+  read in parts by hash; one that cannot be read at all, or on another
+  server, is staged whole and moved over the live one. Graphs are written through the server's
   SPARQL 1.1 Graph Store HTTP Protocol endpoint (POSTs of N-Triples, which
   Virtuoso takes 7 times faster than INSERT DATA and the Oxigraph server,
   with its bulk loader, ?no_transaction, 1.8 times faster than POSTs in a
@@ -208,10 +209,10 @@ class RemoteStore:
         """Every quad of the build's named graphs, each graph checked against its count.
 
         A graph of up to PAGE triples is one query. A larger one is read whole
-        through the Graph Store endpoint where there is one, and otherwise a
-        sorted page at a time; Virtuoso sorts at most 10,000 rows for a page
-        (error SR353), and its result limit could cut an unsorted answer short
-        without saying so, hence the count.
+        through the Graph Store endpoint where there is one, else in parts by
+        hash (_read), and failing both a sorted page at a time, which Virtuoso
+        refuses past 10,000 rows (error SR353); its result limit could cut an
+        answer short without saying so, hence the count.
         """
         out: list[ox.Quad] = []
         for name in self.graphs() or []:
@@ -273,8 +274,7 @@ class RemoteStore:
                 [("query", f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} "
                            f"FILTER(SUBSTR({key}, 1, {digits}) IN ({group})) }}")],
                 "application/n-triples, text/turtle;q=0.5")
-            fmt = _RDF_TYPES.get(media, ox.RdfFormat.N_TRIPLES)
-            part = [_canonical_triple(t.triple) for t in ox.parse(body, fmt)]
+            part = _answer_triples(media, body)
             if len(part) >= limit:
                 return None
             triples += part
@@ -295,8 +295,7 @@ class RemoteStore:
             media, body = self._get(_with_graph(address, name), auth, "application/n-triples")
         except _HttpRefused:
             return None
-        fmt = _RDF_TYPES.get(media, ox.RdfFormat.N_TRIPLES)
-        return [_canonical_triple(t.triple) for t in ox.parse(body, fmt)]
+        return _answer_triples(media, body)
 
     def _paged(self, name: str) -> list[ox.Triple]:
         triples: list[ox.Triple] = []
@@ -654,7 +653,7 @@ class RemoteStore:
             start += size
 
     def _drop_staging(self) -> None:
-        """Drop every staging graph (a killed build's, or this one's after its switch).
+        """Drop every staging graph a killed build left (a build drops its own by name).
 
         The Oxigraph server lists its graphs without reading them (GRAPH ?g {});
         elsewhere the graphs are found from their triples, which reads the store.
@@ -786,6 +785,12 @@ def _canonical_json(body: bytes) -> bytes:
             if value.get("datatype") == XSD_BOOLEAN and value.get("value") in _BOOLEANS:
                 value["value"] = _BOOLEANS[value["value"]]
     return json.dumps(document).encode()
+
+
+def _answer_triples(media: str, body: bytes) -> list[ox.Triple]:
+    """The triples of a graph answer (a Graph Store GET, a CONSTRUCT), in canonical form."""
+    fmt = _RDF_TYPES.get(media, ox.RdfFormat.N_TRIPLES)
+    return [_canonical_triple(t.triple) for t in ox.parse(body, fmt)]
 
 
 def _canonical_triple(triple: ox.Triple) -> ox.Triple:
