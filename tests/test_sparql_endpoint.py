@@ -198,6 +198,31 @@ def test_serve_errors_are_one_line_with_exit_2(tmp_path: Path) -> None:
     assert len(busy.output.strip().splitlines()) == 1
 
 
+def test_the_quick_scan_of_the_prologue_agrees_with_the_full_one() -> None:
+    # A query without "service" is scanned only up to its first word after
+    # the prologue; a trailing comment that says "service" forces the full
+    # scan of the same query, and cannot change its verdict.
+    from regimegraph.namespaces import sparql_prologue
+
+    prologue = sparql_prologue()
+    queries = Path(__file__).resolve().parents[1] / "queries"
+    bodies = [text for path in sorted(queries.glob("*.rq"))
+              if "service" not in (text := path.read_text(encoding="utf-8")).lower()]
+    bodies += ["INSERT DATA { <a> <b> <c> }", "with <g> delete { ?s ?p ?o } where { ?s ?p ?o }",
+               "LOAD <http://x/>", "drop graph <g>", "CLEAR ALL", "ASK {}", "{ ?s ?p ?o }",
+               "SELECT ?insert { ?insert ?p ?o }", "", "# only a comment\n"]
+    heads = [prologue, "", "BASE <http://b/>\nprefix : <http://x/> # c\n",
+             "PREFIX a.b-c: <http://x/> PREFIX \u00e9t\u00e9: <http://y/>\n",
+             "PREFIX x:<http://x/>PREFIX y:<http://y/>", "PREFIX 1x: <http://x/>\n"]
+    for head in heads:
+        for body in bodies:
+            text = head + body
+            assert "service" not in text.lower()
+            assert refusal(text) == refusal(text + "\n# service"), text[-200:]
+    assert refusal(prologue + "INSERT DATA { <a> <b> <c> }") is not None
+    assert refusal("PREFIX a.b-c: <http://x/>\nCLEAR ALL") is not None
+
+
 def test_a_keyword_hidden_by_a_less_than_is_still_refused() -> None:
     # The scan reads <'x> as an IRI and what follows as a string; the grammar
     # reads a comparison, then SERVICE. Only a full parse can tell.
