@@ -399,6 +399,7 @@ class _FakeGraphStore(http.server.ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _FakeHandler)
         self.status, self.limit = 204, 10**9
+        self.direct = True  # whether SPARQL Update as the POST body is taken (else 415)
         self.received: list[tuple[str, bytes]] = []  # the POSTs answered 204: path, body
 
 
@@ -410,6 +411,8 @@ class _FakeHandler(http.server.BaseHTTPRequestHandler):
         status = 204
         if self.path.startswith("/gsp"):
             status = 413 if len(body) > self.server.limit else self.server.status
+        elif self.headers["Content-Type"] == "application/sparql-update" and not self.server.direct:
+            status = 415
         if status == 204:
             self.server.received.append((self.path, body))
         self.send_response(status)
@@ -472,7 +475,23 @@ def test_which_graph_store_refusals_fall_back_to_insert_data(
     assert said == [f"the Graph Store endpoint http://127.0.0.1:{fake_server.server_address[1]}"
                     f"/gsp refused the load (HTTP {status}): loading with INSERT DATA instead"]
     updates = [body for path, body in fake_server.received]
-    assert updates and all(body.startswith(b"update=INSERT") for body in updates)
+    assert updates and all(body.startswith(b"INSERT DATA") for body in updates)
+
+
+def test_updates_are_sent_url_encoded_to_a_server_that_refuses_them_direct(
+        fake_server: _FakeGraphStore) -> None:
+    port = fake_server.server_address[1]
+    remote = RemoteStore(parse_spec(f"http://127.0.0.1:{port}/query"))
+    remote.update("DROP SILENT GRAPH <http://ex/a>")
+    fake_server.direct = False
+    remote = RemoteStore(parse_spec(f"http://127.0.0.1:{port}/query"))
+    remote.update("DROP SILENT GRAPH <http://ex/b>")
+    remote.update("DROP SILENT GRAPH <http://ex/c>")
+    assert [body for _path, body in fake_server.received] == [
+        b"DROP SILENT GRAPH <http://ex/a>",
+        b"update=DROP+SILENT+GRAPH+%3Chttp%3A%2F%2Fex%2Fb%3E",
+        b"update=DROP+SILENT+GRAPH+%3Chttp%3A%2F%2Fex%2Fc%3E"]
+    assert not remote._direct_update, "asked direct once, then URL-encoded"
 
 
 @pytest.mark.parametrize("name", SERVERS)

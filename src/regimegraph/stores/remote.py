@@ -143,6 +143,7 @@ class RemoteStore:
         self._gsp: tuple[str, str | None] | None = None  # the Graph Store URL and auth, loading
         self._gsp_chunk = GSP_CHUNK
         self._bulk = False  # whether POSTs ask the Oxigraph server for its bulk loader
+        self._direct_update = True  # updates as the POST body, not URL-encoded (update)
 
     # --- reading --------------------------------------------------------------------------
 
@@ -330,7 +331,23 @@ class RemoteStore:
     # --- writing --------------------------------------------------------------------------
 
     def update(self, text: str) -> None:
-        """Run one SPARQL Update request on the update endpoint."""
+        """Run one SPARQL Update request on the update endpoint.
+
+        Sent as the POST body (application/sparql-update), not URL-encoded:
+        Python's urlencode takes 0.6 s over 50,000 triples of DELETE DATA, and
+        the Oxigraph server decodes that too (a million triples deleted in
+        parts: 23 s URL-encoded, 13 s direct). A server that refuses the
+        direct form (415) is sent the URL-encoded one from then on.
+        """
+        if self._direct_update:
+            try:
+                self._send(self.update_url, self._update_auth, text.encode(),
+                           "application/sparql-update", "*/*")
+                return
+            except _HttpRefused as error:
+                if error.status != 415:
+                    raise
+                self._direct_update = False
         self._post(self.update_url, self._update_auth, [("update", text)], "*/*")
 
     def load(self, quads: Iterable[ox.Quad], info: dict[str, Any],
