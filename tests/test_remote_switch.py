@@ -340,6 +340,33 @@ def test_a_renamed_folder_adds_to_the_merged_graph_only_what_is_new(
     assert _graphs_on_server(server) == _expected_graphs(server)
 
 
+def test_a_triple_another_graph_holds_stays_in_the_merged_graph_as_the_server_spells_it(
+        kb_cache: Path, server: Server, tmp_path: Path) -> None:
+    """Deleted from one graph as the server spells it ("1"), still in another as written ("01").
+
+    The merged graph keeps it without deleting and restoring it: the
+    merged lines of the same subject and predicate are compared as the
+    server spells them.
+    """
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    shared = f'<{EXAMPLE}s/shared> <{EXAMPLE}p> "01"^^<{xsd}integer> .\n'
+    items = "".join(f'<{EXAMPLE}s/{i}> <{EXAMPLE}p> "item {i}" .\n' for i in range(10))
+    folder = tmp_path / "records"
+    folder.mkdir()
+    (folder / "a.nt").write_text(shared + items, encoding="utf-8")
+    (folder / "b.nt").write_text(shared, encoding="utf-8")
+    _build(server, folder)
+    (folder / "a.nt").write_text(items + f'<{EXAMPLE}s/new> <{EXAMPLE}p> "new" .\n',
+                                 encoding="utf-8")  # so that the merged graph changes too
+    said: list[str] = []
+    new = _build(server, folder, said)
+    # a.nt: the shared triple out, the new one in; the merged graph: the new one in
+    assert any(line.startswith("switching: 1 triples deleted and 2 added; graphs replaced "
+                               "whole: 0, new: 0, dropped after: 0") for line in said), said
+    assert _held(server) == new
+    _merged_is_the_merge(server, new)
+
+
 def test_blank_nodes_leave_the_graphs_they_left(
         kb_cache: Path, server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A changed graph and a graph gone, with blank nodes: the server holds the new build.

@@ -528,14 +528,24 @@ class RemoteStore:
             if current is None:
                 return None
             read[graph] = current
+        # A line the server wrote is spelt as it spells it: a line of the build
+        # equal to one is spelt so too. Only the others are spelt, and for what
+        # left, only the merged lines of a subject and predicate still there
+        # (the build's 1M merged graph, spelt whole: 3.1 s; a renamed folder's
+        # new graphs: 1.7 s).
+        seen: set[bytes] = set().union(*read.values())
         left: set[bytes] = set().union(*(c.delete for c in changes.values()),
                                        *(read[g] for g in gone))
-        joined: set[bytes] = set().union(*(c.add for c in changes.values()),
-                                         *(spelling(new[g]) for g in fresh))
         if left:
-            left -= set(spelling(new[MERGED]))
-        if joined:
-            joined -= set().union(*read.values())
+            left -= set(new[MERGED])
+        if left:
+            keys = {_subject_predicate(line) for line in left}
+            left -= set(spelling([line for line in new[MERGED]
+                                  if _subject_predicate(line) in keys]))
+        unseen: set[bytes] = set().union(*(new[g] for g in fresh)) - seen
+        joined: set[bytes] = set().union(*(c.add for c in changes.values()),
+                                         spelling(sorted(unseen)))
+        joined -= seen
         return _Change(sorted(left), sorted(joined), restore=bool(left))
 
     def _write_unlisted(self, graphs: dict[str, list[bytes]], say: Any) -> None:
@@ -939,6 +949,11 @@ def _too_large(store: str, changes: dict[str, _Change]) -> str:
                     f"now replaced whole (the largest: {largest:,} triples) can be read and "
                     "only their changes written")
     return message + ", then build again."
+
+
+def _subject_predicate(line: bytes) -> bytes:
+    """An N-Triples line up to its object (pyoxigraph writes one space between terms)."""
+    return line[: line.index(b" ", line.index(b" ") + 1)]
 
 
 def _pending_lines(graphs: Iterable[str]) -> list[bytes]:
