@@ -77,6 +77,12 @@ STAGING_MANIFEST = STAGING + "manifest"
 PENDING = STAGING + "pending"
 INFO = str(GRAPH["store/info"])
 MEMBER = str(GRAPH["store/graph"])
+# Put into PENDING as a build starts; PENDING is dropped as it ends. Staging graphs a killed
+# build left are looked for only when PENDING holds anything (_drop_staging).
+STARTED = str(GRAPH["store/started"])
+# In the manifest of a build that marks its start so; a store whose manifest lacks it was
+# written by a version that did not, and is searched for staging graphs.
+MARKS_START = str(GRAPH["store/marks-start"])
 DIGEST = str(GRAPH["store/digest"])  # in the manifest: "SHA-256 IRI" of each graph, MERGED too
 # A blank node of the build is written as this IRI and its label (a Skolem IRI, RDF 1.1
 # Concepts 3.5), and read back as the blank node: see _skolem.
@@ -144,6 +150,7 @@ class RemoteStore:
         self._gsp_chunk = GSP_CHUNK
         self._bulk = False  # whether POSTs ask the Oxigraph server for its bulk loader
         self._direct_update = True  # updates as the POST body, not URL-encoded (update)
+        self._marks_start = False  # whether the live manifest says builds mark their start
 
     # --- reading --------------------------------------------------------------------------
 
@@ -197,6 +204,7 @@ class RemoteStore:
                 f"SELECT ?p ?o WHERE {{ GRAPH <{MANIFEST}> {{ <{MANIFEST}> ?p ?o }} }}")
             names = sorted(row["o"].value for row in rows if row["p"].value == MEMBER)
             self._graphs = (now, names if rows else None)
+            self._marks_start = any(row["p"].value == MARKS_START for row in rows)
         return self._graphs[1]
 
     def build_info(self) -> dict[str, Any] | None:
@@ -360,11 +368,14 @@ class RemoteStore:
         say = progress or (lambda _m: None)
         old = self.graphs(fresh=True)
         held = self._digests() if old is not None else {}
-        leftovers = sorted(set(self._pending()) - set(old or []))
+        listed, stopped = self._pending()
+        leftovers = sorted(set(listed) - set(old or []))
         for graph in leftovers:  # one request each (_clean_up); before PENDING, which lists them
             say(f"dropping {graph}, left by a build that did not finish")
             self.update(f"DROP SILENT GRAPH <{graph}>")
-        self._drop_staging()
+        if stopped or old is None or not self._marks_start or self.product() == "oxigraph":
+            self._drop_staging()
+        self.update(_insert_data(PENDING, [f'<{PENDING}> <{STARTED}> "build" .'.encode()]))
         say("reading the build and writing its graphs as N-Triples")
         new = _graph_lines(quads)
         say(f"{len(new) - 1} graphs and the merged graph, {sum(map(len, new.values())):,} "
@@ -712,7 +723,12 @@ class RemoteStore:
         """Drop every staging graph a killed build left (a build drops its own by name).
 
         The Oxigraph server lists its graphs without reading them (GRAPH ?g {});
-        elsewhere the graphs are found from their triples, which reads the store.
+        elsewhere the graphs are found from their triples, which reads the store
+        (Virtuoso: 33 s at ten million triples). So elsewhere `load` looks only
+        when a build may have left some: PENDING holds anything (each build
+        marks its start there, STARTED, and drops PENDING as it ends), the
+        store holds no build, or its manifest does not say that builds mark
+        their start (MARKS_START; written by an earlier version).
         """
         if self.product() == "oxigraph":
             found = f"GRAPH ?g {{ }} FILTER(STRSTARTS(STR(?g), \"{STAGING}\"))"
@@ -732,11 +748,12 @@ class RemoteStore:
             found[graph] = digest
         return found
 
-    def _pending(self) -> list[str]:
-        """The graphs listed in PENDING (the next build drops those no manifest lists)."""
+    def _pending(self) -> tuple[list[str], bool]:
+        """The graphs PENDING lists (the next build drops those no manifest lists), and
+        whether it holds anything: a build started and did not finish."""
         rows = self._select(
-            f"SELECT ?o WHERE {{ GRAPH <{PENDING}> {{ <{PENDING}> <{MEMBER}> ?o }} }}")
-        return sorted(row["o"].value for row in rows)
+            f"SELECT ?p ?o WHERE {{ GRAPH <{PENDING}> {{ <{PENDING}> ?p ?o }} }}")
+        return sorted(row["o"].value for row in rows if row["p"].value == MEMBER), bool(rows)
 
     def _current(self, graph: str) -> set[bytes] | None:
         """A graph's triples as the server holds them, as N-Triples lines (None: cannot be read).
@@ -1110,6 +1127,8 @@ def _manifest_lines(info: dict[str, Any], names: list[str],
     triples += [ox.Triple(ox.NamedNode(MANIFEST), ox.NamedNode(DIGEST),
                           ox.Literal(f"{digest} {graph}"))
                 for graph, digest in sorted(digests.items())]
+    triples.append(ox.Triple(ox.NamedNode(MANIFEST), ox.NamedNode(MARKS_START),
+                             ox.Literal("PENDING")))
     return _lines(triples)
 
 
