@@ -274,7 +274,7 @@ class RemoteStore:
         blank nodes, whose STR() is an error (the caller counts, and pages).
         """
         parts = max(2, -(-2 * count // limit))
-        if parts > MAX_PARTS:
+        if parts > MAX_PARTS:  # limit < _rows_for_parts(count) (or MAX_PARTS < 2)
             return None
         digits = 1 if parts <= 16 else 2
         values = [f"{i:0{digits}x}" for i in range(16**digits)]
@@ -951,6 +951,15 @@ class _Change:
 _Spelling = Callable[[Sequence[bytes]], list[bytes]]
 
 
+def _rows_for_parts(count: int) -> int:
+    """The fewest rows an answer may hold for a graph of `count` triples to be read in parts.
+
+    _hashed reads parts of about half the rows an answer may hold, at most
+    MAX_PARTS of them (its test is this bound); _too_large tells a user it.
+    """
+    return -(-count // max(1, MAX_PARTS // 2))
+
+
 def _too_large(store: str, changes: dict[str, _Change]) -> str:
     """What to do when Virtuoso refuses a switch larger than its TransactionAfterImageLimit."""
     whole = {graph: len(c.add) for graph, c in changes.items() if c.replace}
@@ -962,7 +971,7 @@ def _too_large(store: str, changes: dict[str, _Change]) -> str:
     if whole:
         largest = max(whole.values())
         message += (f", or raise ResultSetMaxRows in [SPARQL] to at least "
-                    f"{-(-largest // (MAX_PARTS // 2)):,} so that the {len(whole)} graph(s) "
+                    f"{_rows_for_parts(largest):,} so that the {len(whole)} graph(s) "
                     f"now replaced whole (the largest: {largest:,} triples) can be read and "
                     "only their changes written")
     return message + ", then build again."
