@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -57,6 +58,29 @@ def test_each_graph_is_its_triples_as_lines_whatever_the_chunk(
     merged = [q.triple for q in quads if isinstance(q.graph_name, ox.NamedNode)]
     assert lines[MERGED] == _lines(list(dict.fromkeys(merged)))
     assert len(lines[MERGED]) == 8  # seven subjects' values in a and b, once; c's one
+
+
+def test_the_dump_cut_line_by_line_gives_the_lines_of_its_parse(tmp_path: Path) -> None:
+    """Lines that only look like a quad, blank nodes, the default graph: each as parsed."""
+    g = ox.NamedNode(f"{EX}g/a")
+    s, p = ox.NamedNode(f"{EX}s"), ox.NamedNode(f"{EX}p")
+    tricky = [ox.Literal('ends like a quad <http://x/g> .'), ox.Literal("a _:b in a literal"),
+              ox.Literal("line\nbreak \u00e9\U0001f600"), ox.Literal("chat", language="fr"),
+              ox.Literal("01", datatype=ox.NamedNode(f"{XSD}integer")), ox.NamedNode(f"{EX}o")]
+    quads = [ox.Quad(s, p, o, g) for o in tricky]
+    quads += [ox.Quad(ox.BlankNode("b1"), p, ox.Literal("blank subject"), g),
+              ox.Quad(s, p, ox.BlankNode("b2"), ox.NamedNode(f"{EX}g/b")),
+              ox.Quad(s, p, ox.NamedNode(f"{EX}g/a"), ox.DefaultGraph()),  # "S P <O> ."
+              *_quads()]
+    dump = tmp_path / "kb.nq"
+    dump.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+    cut = remote._dump_lines(dump)
+    parsed = _graph_lines(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS))
+    assert list(cut) == list(parsed)
+    assert {name: sorted(lines) for name, lines in cut.items()} == \
+        {name: sorted(lines) for name, lines in parsed.items()}
+    assert f"<{remote.GENID}b1> <{EX}p> \"blank subject\" .".encode() in cut[f"{EX}g/a"]
+    assert len(cut[f"{EX}g/a"]) == len(tricky) + 1 + 10
 
 
 @pytest.mark.parametrize("count", [0, 1, 4, 5, 9])

@@ -323,9 +323,8 @@ def load_into(spec: StoreSpec, rebuild: bool = False, progress: Progress | None 
         held = remote.build_info()
         written = reload or held is None or held.get("digest") != info.digest
         if written:
-            # streamed: the remote store holds lines, not a list of every quad
-            remote.load(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS), asdict(info),
-                        progress)
+            # the dump's lines, not a list of every quad (remote._dump_lines)
+            remote.load_dump(dump, asdict(info), progress)
         return KnowledgeBase(dump=dump, info=info, opened=remote, spec=spec), written
     if spec.kind == "oxigraph":
         from .stores.ondisk import read_info, write_generation

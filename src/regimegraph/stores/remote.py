@@ -58,6 +58,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -365,6 +366,18 @@ class RemoteStore:
         The quads are read once, as they come (an iterator over a dump will
         do): what is held is each graph's N-Triples lines, not the quads.
         """
+        self._load(lambda: _graph_lines(quads), info, progress)
+
+    def load_dump(self, dump: Path, info: dict[str, Any], progress: Any = None) -> None:
+        """Replace the build in the store by the build's N-Quads dump, atomically.
+
+        As load(), but most lines of the dump are taken as they are, their
+        graph cut off, instead of being parsed and written again (_dump_lines).
+        """
+        self._load(lambda: _dump_lines(dump), info, progress)
+
+    def _load(self, read: Callable[[], dict[str, list[bytes]]], info: dict[str, Any],
+              progress: Any) -> None:
         say = progress or (lambda _m: None)
         old = self.graphs(fresh=True)
         held = self._digests() if old is not None else {}
@@ -377,7 +390,7 @@ class RemoteStore:
             self._drop_staging()
         self.update(_insert_data(PENDING, [f'<{PENDING}> <{STARTED}> "build" .'.encode()]))
         say("reading the build and writing its graphs as N-Triples")
-        new = _graph_lines(quads)
+        new = read()
         say(f"{len(new) - 1} graphs and the merged graph, {sum(map(len, new.values())):,} "
             "triples: hashing each graph, to write only what changed")
         digests = {graph: _digest(lines) for graph, lines in new.items()}
@@ -1018,6 +1031,39 @@ def _graph_lines(quads: Iterable[ox.Quad]) -> dict[str, list[bytes]]:
         lines.setdefault(name, []).extend(_lines(batch))
     by_graph = dict(sorted(lines.items()))
     by_graph[MERGED] = list(dict.fromkeys(line for graph in lines.values() for line in graph))
+    return by_graph
+
+
+def _dump_lines(dump: Path) -> dict[str, list[bytes]]:
+    """_graph_lines of the build's dump, most lines cut rather than parsed and written again.
+
+    The dump's lines are pyoxigraph's N-Triples lines with their graph's
+    IRI appended (loader.nquads_lines, kb.write_dump): "S P O <G> .". Cutting
+    the graph off gives the line _lines would write: 2.4 s instead of 5.0 for
+    the 1M build's dump (2.6 million lines with the merged graph's). A line that is
+    not of that shape for certain (a blank node to write as a Skolem IRI,
+    a triple in the default graph, anything else) is parsed, as load()
+    would. The object of "S P <O> ." would read as a graph, leaving "S P": a
+    line kept has at least two spaces before its graph.
+    """
+    cut: dict[bytes, list[bytes]] = {}
+    parsed: list[bytes] = []
+    with open(dump, "rb") as lines:
+        for line in lines:
+            head, _, graph = line.rstrip(b"\r\n").removesuffix(b" .").rpartition(b" ")
+            if (graph[:1] == b"<" and graph[-1:] == b">" and b"_:" not in line
+                    and head.count(b" ") >= 2 and line.rstrip(b"\r\n").endswith(b"> .")):
+                cut.setdefault(graph, []).append(head + b" .")
+            else:
+                parsed.append(line)
+    found = {graph[1:-1].decode(): lines for graph, lines in cut.items()}
+    if parsed:
+        quads = ox.parse(b"".join(parsed), format=ox.RdfFormat.N_QUADS)
+        for name, more in _graph_lines(quads).items():
+            if name != MERGED:
+                found.setdefault(name, []).extend(more)
+    by_graph = dict(sorted(found.items()))
+    by_graph[MERGED] = list(dict.fromkeys(line for kept in found.values() for line in kept))
     return by_graph
 
 
