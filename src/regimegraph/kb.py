@@ -324,7 +324,7 @@ def load_into(spec: StoreSpec, rebuild: bool = False, progress: Progress | None 
         written = reload or held is None or held.get("digest") != info.digest
         if written:
             # the dump's lines, not a list of every quad (remote._dump_lines)
-            remote.load_dump(dump, asdict(info), progress)
+            remote.load(dump, asdict(info), progress)
         return KnowledgeBase(dump=dump, info=info, opened=remote, spec=spec), written
     if spec.kind == "oxigraph":
         from .stores.ondisk import read_info, write_generation

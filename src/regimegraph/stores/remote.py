@@ -359,25 +359,13 @@ class RemoteStore:
                 self._direct_update = False
         self._post(self.update_url, self._update_auth, [("update", text)], "*/*")
 
-    def load(self, quads: Iterable[ox.Quad], info: dict[str, Any],
-             progress: Any = None) -> None:
-        """Replace the build in the store by these quads, atomically (see the module doc).
+    def load(self, dump: Path, info: dict[str, Any], progress: Any = None) -> None:
+        """Replace the build in the store by the build's N-Quads dump, atomically (module doc).
 
-        The quads are read once, as they come (an iterator over a dump will
-        do): what is held is each graph's N-Triples lines, not the quads.
+        The dump is read once: what is held is each graph's N-Triples lines,
+        most of them the dump's own lines with the graph cut off (_dump_lines),
+        not the quads.
         """
-        self._load(lambda: _graph_lines(quads), info, progress)
-
-    def load_dump(self, dump: Path, info: dict[str, Any], progress: Any = None) -> None:
-        """Replace the build in the store by the build's N-Quads dump, atomically.
-
-        As load(), but most lines of the dump are taken as they are, their
-        graph cut off, instead of being parsed and written again (_dump_lines).
-        """
-        self._load(lambda: _dump_lines(dump), info, progress)
-
-    def _load(self, read: Callable[[], dict[str, list[bytes]]], info: dict[str, Any],
-              progress: Any) -> None:
         say = progress or (lambda _m: None)
         old = self.graphs(fresh=True)
         held = self._digests() if old is not None else {}
@@ -390,7 +378,7 @@ class RemoteStore:
             self._drop_staging()
         self.update(_insert_data(PENDING, [f'<{PENDING}> <{STARTED}> "build" .'.encode()]))
         say("reading the build and writing its graphs as N-Triples")
-        new = read()
+        new = _dump_lines(dump)
         say(f"{len(new) - 1} graphs and the merged graph, {sum(map(len, new.values())):,} "
             "triples: hashing each graph, to write only what changed")
         digests = {graph: _digest(lines) for graph, lines in new.items()}
@@ -1042,8 +1030,8 @@ def _dump_lines(dump: Path) -> dict[str, list[bytes]]:
     the graph off gives the line _lines would write: 2.4 s instead of 5.0 for
     the 1M build's dump (2.6 million lines with the merged graph's). A line that is
     not of that shape for certain (a blank node to write as a Skolem IRI,
-    a triple in the default graph, anything else) is parsed, as load()
-    would. The object of "S P <O> ." would read as a graph, leaving "S P": a
+    a triple in the default graph, anything else) is parsed
+    (_graph_lines). The object of "S P <O> ." would read as a graph, leaving "S P": a
     line kept has at least two spaces before its graph.
     """
     cut: dict[bytes, list[bytes]] = {}
