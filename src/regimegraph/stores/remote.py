@@ -993,7 +993,12 @@ def _lines(triples: Sequence[ox.Triple]) -> list[bytes]:
 
 
 def _graph_lines(quads: Iterable[ox.Quad]) -> dict[str, list[bytes]]:
-    """Each named graph's N-Triples lines, and MERGED's (each triple once), by graph name.
+    """Each named graph's N-Triples lines, and MERGED's (each triple once), by graph name."""
+    return _with_merged(_named_lines(quads))
+
+
+def _named_lines(quads: Iterable[ox.Quad]) -> dict[str, list[bytes]]:
+    """Each named graph's N-Triples lines, by graph name (the default graph is not the build's).
 
     Quads are turned into lines LINES_CHUNK at a time: held as pyoxigraph
     objects, a ten-million-triple build (25 million with the merged graph)
@@ -1017,6 +1022,11 @@ def _graph_lines(quads: Iterable[ox.Quad]) -> dict[str, list[bytes]]:
                 batch.clear()
     for name, batch in waiting.items():
         lines.setdefault(name, []).extend(_lines(batch))
+    return lines
+
+
+def _with_merged(lines: dict[str, list[bytes]]) -> dict[str, list[bytes]]:
+    """The graphs' lines by name, sorted, and MERGED's last: their union, each line once."""
     by_graph = dict(sorted(lines.items()))
     by_graph[MERGED] = list(dict.fromkeys(line for graph in lines.values() for line in graph))
     return by_graph
@@ -1028,31 +1038,29 @@ def _dump_lines(dump: Path) -> dict[str, list[bytes]]:
     The dump's lines are pyoxigraph's N-Triples lines with their graph's
     IRI appended (loader.nquads_lines, kb.write_dump): "S P O <G> .". Cutting
     the graph off gives the line _lines would write: 2.4 s instead of 5.0 for
-    the 1M build's dump (2.6 million lines with the merged graph's). A line that is
-    not of that shape for certain (a blank node to write as a Skolem IRI,
-    a triple in the default graph, anything else) is parsed
-    (_graph_lines). The object of "S P <O> ." would read as a graph, leaving "S P": a
-    line kept has at least two spaces before its graph.
+    the 1M build's dump (2.6 million lines with the merged graph's). A line
+    not of that shape for certain (a blank node to write as a Skolem IRI, a
+    triple in the default graph, anything else) is parsed (_named_lines).
+    The object of "S P <O> ." would read as a graph, leaving "S P": a line
+    kept has at least two spaces before its graph.
     """
     cut: dict[bytes, list[bytes]] = {}
     parsed: list[bytes] = []
     with open(dump, "rb") as lines:
         for line in lines:
-            head, _, graph = line.rstrip(b"\r\n").removesuffix(b" .").rpartition(b" ")
-            if (graph[:1] == b"<" and graph[-1:] == b">" and b"_:" not in line
-                    and head.count(b" ") >= 2 and line.rstrip(b"\r\n").endswith(b"> .")):
-                cut.setdefault(graph, []).append(head + b" .")
-            else:
-                parsed.append(line)
-    found = {graph[1:-1].decode(): lines for graph, lines in cut.items()}
+            text = line.rstrip(b"\r\n")
+            if text.endswith(b"> .") and b"_:" not in text:
+                head, _, graph = text[:-2].rpartition(b" ")
+                if graph[:1] == b"<" and head.count(b" ") >= 2:
+                    cut.setdefault(graph, []).append(head + b" .")
+                    continue
+            parsed.append(line)
+    found = {graph[1:-1].decode(): kept for graph, kept in cut.items()}
     if parsed:
         quads = ox.parse(b"".join(parsed), format=ox.RdfFormat.N_QUADS)
-        for name, more in _graph_lines(quads).items():
-            if name != MERGED:
-                found.setdefault(name, []).extend(more)
-    by_graph = dict(sorted(found.items()))
-    by_graph[MERGED] = list(dict.fromkeys(line for kept in found.values() for line in kept))
-    return by_graph
+        for name, more in _named_lines(quads).items():
+            found.setdefault(name, []).extend(more)
+    return _with_merged(found)
 
 
 def _respelt(lines: Sequence[bytes],
