@@ -376,7 +376,7 @@ class RemoteStore:
             self.update(f"DROP SILENT GRAPH <{graph}>")
         if stopped or old is None or not self._marks_start or self.product() == "oxigraph":
             self._drop_staging()
-        self.update(_insert_data(PENDING, [f'<{PENDING}> <{STARTED}> "build" .'.encode()]))
+        self.update(_data("INSERT", PENDING, [f'<{PENDING}> <{STARTED}> "build" .'.encode()]))
         say("reading the build and writing its graphs as N-Triples")
         new = _dump_lines(dump)
         say(f"{len(new) - 1} graphs and the merged graph, {sum(map(len, new.values())):,} "
@@ -497,7 +497,7 @@ class RemoteStore:
             ground = sorted(line for line in lines if b"_:" not in line)
             try:
                 for start in range(0, len(ground), DELETE_CHUNK):
-                    self.update(_delete_data(graph, ground[start : start + DELETE_CHUNK]))
+                    self.update(_data("DELETE", graph, ground[start : start + DELETE_CHUNK]))
             except _HttpRefused:
                 pass  # DROP GRAPH below deletes the rest, only more slowly
         self.update(f"DROP SILENT GRAPH <{graph}>")
@@ -565,7 +565,7 @@ class RemoteStore:
         names = sorted(graphs)
         if not names:
             return
-        self.update(_insert_data(PENDING, _pending_lines(names)))
+        self.update(_data("INSERT", PENDING, _pending_lines(names)))
         self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in names))
         for graph in names:
             self._stage(graph, graphs[graph], say)
@@ -583,7 +583,7 @@ class RemoteStore:
         say(f"loading {total:,} triples into {self.spec.describe()}, which holds no build, "
             f"{how}")
         self._write_unlisted(new, say)
-        self.update(f"DROP SILENT GRAPH <{MANIFEST}> ;\n" + _insert_data(MANIFEST, manifest))
+        self.update(f"DROP SILENT GRAPH <{MANIFEST}> ;\n" + _data("INSERT", MANIFEST, manifest))
         self.update(f"DROP SILENT GRAPH <{PENDING}>")
 
     def graph_store_url(self) -> tuple[str, str]:
@@ -694,7 +694,7 @@ class RemoteStore:
                             f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g IN ({values})) }} }}")
         last.append(f"MOVE SILENT GRAPH <{STAGING_MANIFEST}> TO GRAPH <{MANIFEST}>")
         if gone:
-            last.append(_insert_data(PENDING, _pending_lines(gone)))
+            last.append(_data("INSERT", PENDING, _pending_lines(gone)))
         try:
             self.update(" ;\n".join(first + then + last))
         except StoreRefused as error:
@@ -712,7 +712,7 @@ class RemoteStore:
         start = 0
         while start < len(lines):
             try:
-                self.update(_insert_data(graph, lines[start : start + size]))
+                self.update(_data("INSERT", graph, lines[start : start + size]))
             except StoreRefused:
                 if size <= MIN_CHUNK:
                     raise
@@ -926,16 +926,13 @@ def _unskolem(triple: ox.Triple) -> ox.Triple:
     return ox.Triple(subject, triple.predicate, obj)
 
 
-def _insert_data(graph: str, lines: Iterable[bytes]) -> str:
-    """INSERT DATA of N-Triples lines (an N-Triples line is a SPARQL triple as it is)."""
-    body = b"\n".join(lines).decode()
-    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
+def _data(verb: str, graph: str, lines: Iterable[bytes]) -> str:
+    """INSERT DATA or DELETE DATA (`verb`) of N-Triples lines, each a SPARQL triple as it is.
 
-
-def _delete_data(graph: str, lines: Iterable[bytes]) -> str:
-    """DELETE DATA of N-Triples lines without blank nodes (which DELETE DATA may not hold)."""
+    DELETE DATA may not hold blank nodes; INSERT DATA gives them new labels.
+    """
     body = b"\n".join(lines).decode()
-    return f"DELETE DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
+    return f"{verb} DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
 
 
 @dataclass
