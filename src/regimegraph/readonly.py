@@ -32,6 +32,14 @@ _PROLOGUE = re.compile(
         | BASE\s*""" + _IRI + r""")*""",
     re.VERBOSE | re.IGNORECASE,
 )
+
+
+def after_prologue(text: str) -> int:
+    """Where a query's prologue (PREFIX, BASE, comments, whitespace) ends: scans start there."""
+    match = _PROLOGUE.match(text)
+    return match.end() if match else 0
+
+
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY",
                  "WITH"}
 
@@ -50,7 +58,7 @@ def refusal(text: str) -> str | None:
     # matters: the prologue is skipped in one match and the scan stops there
     # (0.4 ms a request less for a query with the 43 usual PREFIX lines).
     quick = _SERVICE_WORD.search(text) is None
-    start_at = _PROLOGUE.match(text).end() if quick else 0  # type: ignore[union-attr]
+    start_at = after_prologue(text) if quick else 0
     in_prologue = True
     in_declaration = False
     hidden = False  # "service" inside what the scan read as a string or an IRI

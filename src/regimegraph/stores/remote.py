@@ -65,7 +65,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import pyoxigraph as ox
 
 from ..namespaces import GRAPH
-from ..readonly import _PROLOGUE, _TOKEN
+from ..readonly import _TOKEN, after_prologue
 from .base import GraphName, Result, StoreRefused, StoreUnavailable, triples_result
 from .spec import GSP_NONE, StoreSpec, without_password
 
@@ -118,7 +118,7 @@ _RDF_TYPES = {
 
 def query_form(text: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the first keyword after the prologue."""
-    for match in _TOKEN.finditer(text, _PROLOGUE.match(text).end()):  # type: ignore[union-attr]
+    for match in _TOKEN.finditer(text, after_prologue(text)):
         if match.lastgroup == "word":
             word = match.group().upper()
             if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
