@@ -85,13 +85,10 @@ import argparse
 import json
 import math
 import os
-import platform
 import random
 import shutil
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -108,38 +105,20 @@ import pyoxigraph as ox
 
 ROOT = Path(__file__).resolve().parents[1]
 BINARY = Path(sys.executable).with_name("oxigraph")
+sys.path.insert(0, str(ROOT / "tests"))
+
+from bench_server_build import versions  # noqa: E402
+
+from store_servers import oxigraph_server  # noqa: E402
+
 MERGED = "urn:regimegraph:bench:merged"
 DELETES = ["drop", "gsp", "data", "limit"]
 READS = ["get", "construct", "tsv"]
 LOAD_LINES = 100_000  # N-Triples lines a POST when loading the graph
 WRITE_QUADS = 100_000  # quads serialised at a time when writing the others
 TIMEOUT = 3600.0  # seconds an HTTP request may take
-STARTUP_SECONDS = 90.0
-STOP_SECONDS = 30.0
 SEED = 2026  # for --order random
 N_TRIPLES = "application/n-triples"
-
-
-def run(command: list[str], cwd: Path | None = None) -> str:
-    """A command's first line of output (stdout or stderr), or why there is none."""
-    try:
-        done = subprocess.run(command, cwd=cwd, capture_output=True, timeout=30, check=False)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        return f"unavailable ({error})"
-    lines = (done.stdout + done.stderr).decode(errors="replace").strip().splitlines()
-    return lines[0].strip() if lines else f"no output (exit {done.returncode})"
-
-
-def versions() -> None:
-    """Print what the figures depend on: interpreter, library, server and commit."""
-    print(f"python {platform.python_version()}, pyoxigraph {ox.__version__}, "
-          f"{os.cpu_count()} cores, {platform.machine()}, Linux {platform.release()}")
-    print(f"the Oxigraph server: {run([str(BINARY), '--version'])} ({BINARY})")
-    commit = run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT)
-    changed = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True,
-                             text=True, check=False).stdout.splitlines()
-    state = f"dirty: {', '.join(line[3:] for line in changed)}" if changed else "clean"
-    print(f"regimegraph commit {commit}, tree {state}")
 
 
 @dataclass
@@ -190,57 +169,28 @@ def read_dump(path: Path, graph: str, folder: Path) -> Dump:
     return Dump(lines, blank, others, sum(sizes.values()) - len(triples), len(sizes))
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class Server:
-    """An Oxigraph server on a new folder and a free loopback port, and requests to it."""
+    """An Oxigraph server on a new folder and a free loopback port, and requests to it.
+
+    Started and stopped by tests/store_servers.py, as the tests and
+    bench_server_build.py start theirs.
+    """
 
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.log = folder / "server.log"
-        self.base = f"http://127.0.0.1:{free_port()}"
-        self.process: subprocess.Popen[bytes] | None = None
+        found = oxigraph_server(folder)
+        if found is None:
+            raise RuntimeError(f"no Oxigraph server beside {sys.executable}")
+        self.process = found
+        self.base = found.store.removesuffix("/query")
 
     def start(self) -> None:
-        command = [str(BINARY), "serve", "--location", str(self.folder / "data"),
-                   "--bind", self.base.removeprefix("http://")]
-        with open(self.log, "wb") as log:
-            # A session of its own: Ctrl-C reaches this script, which stops the server.
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
-        probe = f"{self.base}/query?{urlencode({'query': 'ASK {}'})}"
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited with {self.process.returncode} at start")
-            try:
-                with urllib.request.urlopen(probe, timeout=5) as response:
-                    response.read()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"the server did not answer {probe} within {STARTUP_SECONDS:.0f} s")
+        self.process.start()
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        self.process.stop()
 
-    def tail(self, lines: int = 20) -> str:
-        try:
-            text = self.log.read_text(errors="replace")
-        except OSError as error:
-            return f"(no log: {error})"
-        return "\n".join(text.splitlines()[-lines:]) or "(empty log)"
+    def tail(self) -> str:
+        return self.process.tail()
 
     def request(self, path: str, data: bytes | IO[bytes] | None = None,
                 content_type: str | None = None, method: str | None = None,
@@ -470,7 +420,7 @@ def main() -> None:
         args.work.mkdir(parents=True, exist_ok=True)
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` as Ctrl-C
 
-    versions()
+    versions("oxigraph")
     load = os.getloadavg()
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}", flush=True)
     results: list[Result] = []
