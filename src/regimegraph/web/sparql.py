@@ -19,7 +19,6 @@ from __future__ import annotations
 import atexit
 import math
 import threading
-from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, redirect, request
@@ -27,6 +26,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..namespaces import PREFIXES
 from . import service
+from .form import NotUtf8, form_pairs
 from .pool import (
     GRAPH_TYPES,
     TABULAR_TYPES,
@@ -48,6 +48,7 @@ DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 TRUNCATED_HEADER = "X-Regimegraph-Truncated"
 _POOL_KEY = "regimegraph.sparql.pool"
+_PREFIXES = tuple((prefix, str(ns)) for prefix, ns in PREFIXES.items())  # predeclared in queries
 _pool_lock = threading.Lock()
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -152,10 +153,10 @@ def _cors(response: Response) -> Response:
 
 def _pairs(raw: bytes, where: str) -> list[tuple[str, str]]:
     try:
-        return [(k.decode("utf-8"), v.decode("utf-8"))
-                for k, v in parse_qsl(raw, keep_blank_values=True)]
-    except UnicodeDecodeError:
-        raise Refused(400, f"the {where} is not UTF-8 (percent-encode UTF-8 bytes)") from None
+        return form_pairs(raw)
+    except NotUtf8 as error:
+        raise Refused(400, f"the {where} is not UTF-8 (percent-encode UTF-8 bytes): "
+                      f"{error}") from None
 
 
 def _endpoint_url() -> str:
@@ -228,7 +229,7 @@ def endpoint() -> Response:
         accept=accept,
         format=fmt,
         max_rows=settings.max_rows,
-        prefixes=tuple((prefix, str(ns)) for prefix, ns in PREFIXES.items()),
+        prefixes=_PREFIXES,
     )
     retry = str(max(1, math.ceil(settings.query_timeout)))
     try:
