@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import json
 import logging
@@ -143,11 +144,14 @@ def offered(kind: str) -> list[tuple[str, str]]:
     return {"tabular": TABULAR_TYPES, "boolean": BOOLEAN_TYPES, "graph": GRAPH_TYPES}[kind]
 
 
+@functools.lru_cache(maxsize=1024)
 def choose(kind: str, accept: str, fmt: str = "") -> tuple[str, str] | None:
     """The (media type, format name) to answer with, or None when nothing is acceptable.
 
     `fmt` (the ?format= parameter, a name like 'csv' or a media type) overrides
-    Accept, so a browser link can ask for a format.
+    Accept, so a browser link can ask for a format. Remembered: a client sends
+    the same Accept with every request, and parsing it cost 0.06 ms, twice a
+    request (here and in the front's `acceptable_at_all`).
     """
     choices = offered(kind)
     if fmt:
@@ -173,6 +177,7 @@ def choose(kind: str, accept: str, fmt: str = "") -> tuple[str, str] | None:
     return None  # pragma: no cover - best is always one of the candidates
 
 
+@functools.lru_cache(maxsize=1024)
 def acceptable_at_all(accept: str, fmt: str = "") -> bool:
     """Whether any result kind could satisfy the request (checked before running a query)."""
     return any(choose(kind, accept, fmt) for kind in ("tabular", "boolean", "graph"))
