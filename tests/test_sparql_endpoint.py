@@ -255,3 +255,15 @@ def test_a_comment_never_costs_a_full_parse(monkeypatch: pytest.MonkeyPatch) -> 
 
     monkeypatch.setattr(readonly, "_parsed_service", parse)
     assert refusal("# Oxfordshire's children's services, 2002-05\nASK { ?s ?p ?o }") is None
+
+
+@pytest.mark.parametrize("text", [
+    "PREFIX x: <" + "a" * 50_000,  # an IRI never closed: the prologue skip gives up
+    "SELECT * { ?s ?p <" + "a\\u0041" * 20_000 + " }",
+    "ASK { FILTER(?a <" + "b" * 50_000 + ") } # service",  # the full scan, same IRI rule
+])
+def test_a_long_unclosed_iri_is_scanned_once(text: str) -> None:
+    # The IRI rule repeats a run of characters inside a repeat: were the runs
+    # not possessive, each extra character would double the backtracking and
+    # these would not finish.
+    assert refusal(text) is None
