@@ -267,3 +267,27 @@ def test_a_long_unclosed_iri_is_scanned_once(text: str) -> None:
     # not possessive, each extra character would double the backtracking and
     # these would not finish.
     assert refusal(text) is None
+
+
+def test_a_failure_inside_the_endpoint_is_a_500_in_one_line(
+        app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    # /sparql runs outside Flask, so Flask's own 500 page does not cover it.
+    from regimegraph.web import sparql
+
+    def broken(_app: Flask) -> object:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(sparql, "pool", broken)
+    response = client.get("/sparql", query_string={"query": "ASK {}"})
+    assert response.status_code == 500 and response.mimetype == "text/plain"
+    assert response.data.count(b"\n") == 1 and b"a bug" not in response.data
+    assert "RuntimeError: a bug" in caplog.text
+
+
+def test_head_answers_the_headers_of_get(client: FlaskClient) -> None:
+    got = client.get("/sparql", query_string={"query": "ASK {}", "format": "xml"})
+    head = client.head("/sparql", query_string={"query": "ASK {}", "format": "xml"})
+    assert head.status_code == got.status_code == 200 and head.data == b""
+    assert head.headers["Content-Type"] == got.headers["Content-Type"]
+    assert head.headers["Content-Length"] == str(len(got.data))

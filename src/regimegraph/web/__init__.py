@@ -2,9 +2,9 @@
 
 `create_app(settings)` builds it (Flask's application factory; no
 module-level app): the served dataset is prepared once, kept on
-`app.extensions["regimegraph"]`, and each feature is a blueprint: `sparql`
-(the protocol endpoint) and `pages` (HTML pages, resource dereferencing,
-dumps).
+`app.extensions["regimegraph"]`. The protocol endpoint (`sparql`) is a plain
+WSGI application in front of Flask, for speed (sparql.py says why); the pages
+(`pages`: HTML pages, resource dereferencing, dumps) are Flask blueprints.
 """
 
 from __future__ import annotations

@@ -12,17 +12,28 @@ sends a browser to the query page (/query).
 Queries run in worker processes (pool.py) with a time limit; results are
 negotiated (Accept with q-values, or ?format=) and cut at Settings.max_rows
 (`X-Regimegraph-Truncated: true`). See docs/sparql.md.
+
+/sparql is a plain WSGI application (werkzeug's Request and Response) put in
+front of Flask, not a Flask view: Flask's request context, routing, session
+and signals cost 0.3 ms of a request hot and 0.6 ms after a heavy query has
+cooled the caches (benchmarks/RESULTS.md, session 8), as much as the engine
+takes for a small query. The pages stay Flask views.
 """
 
 from __future__ import annotations
 
 import atexit
+import logging
 import math
 import threading
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Flask, Response, current_app, redirect, request
+from flask import Flask
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.utils import redirect
+from werkzeug.wrappers import Request, Response
 
 from ..namespaces import PREFIXES
 from . import service
@@ -38,7 +49,8 @@ from .pool import (
     acceptable_at_all,
 )
 
-bp = Blueprint("sparql", __name__)
+log = logging.getLogger(__name__)
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 ENDPOINT = "/sparql"
 QUERY_PAGE = "/query"
@@ -80,7 +92,34 @@ class Refused(Exception):
 
 
 def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)
+    """Answer /sparql ahead of Flask; every other path goes on to the Flask app."""
+    app.wsgi_app = Endpoint(app, app.wsgi_app)  # type: ignore[method-assign]
+
+
+class Endpoint:
+    """The /sparql WSGI application, falling through to `inner` for any other path."""
+
+    def __init__(self, app: Flask, inner: WSGIApp) -> None:
+        self.app = app
+        self.inner = inner
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if environ.get("PATH_INFO") != ENDPOINT:
+            return self.inner(environ, start_response)
+        request = Request(environ)
+        request.max_content_length = service(self.app).settings.max_request_bytes
+        try:
+            response = endpoint(self.app, request)
+        except Refused as error:
+            response = _text(error.status, error.message, error.headers)
+        except RequestEntityTooLarge:
+            response = _text(413, "request too large: this endpoint accepts at most "
+                             f"{request.max_content_length} bytes")
+        except Exception:  # a bug: logged with its traceback, never shown to the client
+            log.exception("the SPARQL endpoint failed on %s %s", request.method, request.path)
+            response = _text(500, "the endpoint failed on this request (logged); try again")
+        _cors(self.app, request, response)
+        return response(environ, start_response)
 
 
 def pool(app: Flask) -> QueryPool:
@@ -123,22 +162,10 @@ def _text(status: int, message: str, headers: dict[str, str] | None = None) -> R
     return response
 
 
-@bp.errorhandler(Refused)
-def _refused(error: Refused) -> Response:
-    return _text(error.status, error.message, error.headers)
-
-
-@bp.errorhandler(RequestEntityTooLarge)
-def _too_large(_error: RequestEntityTooLarge) -> Response:
-    limit = service(current_app).settings.max_request_bytes
-    return _text(413, f"request too large: this endpoint accepts at most {limit} bytes")
-
-
-@bp.after_request
-def _cors(response: Response) -> Response:
-    origins = service(current_app).settings.cors_origins.strip()
+def _cors(app: Flask, request: Request, response: Response) -> None:
+    origins = service(app).settings.cors_origins.strip()
     if not origins:
-        return response
+        return
     if origins == "*":
         response.headers["Access-Control-Allow-Origin"] = "*"
     else:
@@ -148,7 +175,6 @@ def _cors(response: Response) -> Response:
             response.headers["Access-Control-Allow-Origin"] = origin
         response.vary.add("Origin")
     response.headers["Access-Control-Expose-Headers"] = f"{TRUNCATED_HEADER}, Retry-After"
-    return response
 
 
 def _pairs(raw: bytes, where: str) -> list[tuple[str, str]]:
@@ -159,16 +185,15 @@ def _pairs(raw: bytes, where: str) -> list[tuple[str, str]]:
                       f"{error}") from None
 
 
-def _endpoint_url() -> str:
-    base = service(current_app).settings.base_url.rstrip("/")
+def _endpoint_url(app: Flask, request: Request) -> str:
+    base = service(app).settings.base_url.rstrip("/")
     if base:
         return base + ENDPOINT
     return request.host_url.rstrip("/") + request.script_root + request.path
 
 
-@bp.route(ENDPOINT, methods=["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"],
-          provide_automatic_options=False)
-def endpoint() -> Response:
+def endpoint(app: Flask, request: Request) -> Response:
+    """One protocol request, answered; a malformed one raises Refused."""
     if request.method == "OPTIONS":
         response = Response(status=204)
         response.headers["Allow"] = ALLOWED
@@ -182,7 +207,7 @@ def endpoint() -> Response:
     params = _pairs(request.query_string, "query string")
     queries: list[str] = []
     if request.method == "POST":
-        limit = service(current_app).settings.max_request_bytes
+        limit = service(app).settings.max_request_bytes
         if request.content_length is not None and request.content_length > limit:
             raise RequestEntityTooLarge()
         media = request.mimetype
@@ -212,7 +237,7 @@ def endpoint() -> Response:
     if not queries:
         if request.method == "POST":
             raise Refused(400, "no query: send one as the query parameter or the POST body")
-        return service_description(fmt)
+        return service_description(app, request, fmt)
     accept = request.headers.get("Accept", "")
     if not acceptable_at_all(accept, fmt):
         raise Refused(406, "no acceptable result format; this endpoint offers "
@@ -220,10 +245,10 @@ def endpoint() -> Response:
     default_graphs = tuple(v for n, v in params if n == "default-graph-uri")
     named_graphs = tuple(v for n, v in params if n == "named-graph-uri")
     protocol_dataset = bool(default_graphs or named_graphs)
-    settings = service(current_app).settings
+    settings = service(app).settings
     job = Job(
         query=queries[0],
-        base_iri=_endpoint_url(),
+        base_iri=_endpoint_url(app, request),
         default_graphs=default_graphs if protocol_dataset else None,
         named_graphs=named_graphs if protocol_dataset else None,
         accept=accept,
@@ -233,7 +258,7 @@ def endpoint() -> Response:
     )
     retry = str(max(1, math.ceil(settings.query_timeout)))
     try:
-        reply = pool(current_app).run(job)
+        reply = pool(app).run(job)
     except Busy:
         raise Refused(503, "all query workers are busy; try again shortly",
                       {"Retry-After": retry}) from None
@@ -253,7 +278,7 @@ def endpoint() -> Response:
     return response
 
 
-def service_description(fmt: str = "") -> Response:
+def service_description(app: Flask, request: Request, fmt: str = "") -> Response:
     """The SPARQL service description of this endpoint, or a redirect for browsers."""
     from .pool import choose
 
@@ -265,13 +290,13 @@ def service_description(fmt: str = "") -> Response:
         parsed = parse_accept_header(accept, MIMEAccept)
         best = parsed.best_match([m for m, _ in GRAPH_TYPES] + ["text/html"])
         if best == "text/html":
-            return redirect(request.script_root + QUERY_PAGE, code=303)  # type: ignore[return-value]
+            return redirect(request.script_root + QUERY_PAGE, code=303)
     chosen = choose("graph", accept, fmt)
     if chosen is None:
         raise Refused(406, "the service description is offered as "
                       + ", ".join(m for m, _ in GRAPH_TYPES))
     media, name = chosen
-    body = _describe(_endpoint_url(), name)
+    body = _describe(_endpoint_url(app, request), name, _named_graphs(service(app).store))
     response = Response(body, content_type=media if not media.startswith("text/")
                         else f"{media}; charset=utf-8")
     response.vary.add("Accept")
@@ -281,9 +306,8 @@ def service_description(fmt: str = "") -> Response:
 _graph_sizes: dict[int, list[tuple[str, int]]] = {}
 
 
-def _named_graphs() -> list[tuple[str, int]]:
+def _named_graphs(store: ox.Store) -> list[tuple[str, int]]:
     """Each named graph and its triple count (counted once per store)."""
-    store = service(current_app).store
     found = _graph_sizes.get(id(store))
     if found is None:
         counts: dict[str, int] = {}
@@ -301,7 +325,7 @@ def _site_root(endpoint_url: str) -> str:
     return endpoint_url.rsplit("/sparql", 1)[0]
 
 
-def _describe(endpoint_url: str, name: str) -> bytes:
+def _describe(endpoint_url: str, name: str, graphs: list[tuple[str, int]]) -> bytes:
     from .pool import _RDF_FORMATS
 
     def sd(local: str) -> ox.NamedNode:
@@ -327,7 +351,7 @@ def _describe(endpoint_url: str, name: str) -> bytes:
     ]
     triples += [ox.Triple(service_node, sd("resultFormat"), ox.NamedNode(FORMATS + local))
                 for local in _FORMAT_IRIS.values()]
-    for index, (graph, size) in enumerate(_named_graphs()):
+    for index, (graph, size) in enumerate(graphs):
         node = ox.BlankNode(f"namedGraph{index}")
         described = ox.BlankNode(f"graph{index}")
         triples += [
