@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,3 +60,23 @@ def test_a_request_is_busy_when_every_worker_is_answering(dump: Path) -> None:
         assert outcome, "the slow query was meant to hold the only worker past its limit"
     finally:
         pool.close()
+
+
+def test_one_request_at_a_time_goes_to_the_worker_that_answered_last(dump: Path) -> None:
+    pool = QueryPool(dump, size=2, timeout=5)
+    pool.start()
+    taken: list[int] = []
+    next_idle = pool._next_idle
+
+    def recording() -> Any:
+        worker = next_idle()
+        taken.append(worker.process.pid)
+        return worker
+
+    pool._next_idle = recording  # type: ignore[method-assign]
+    try:
+        for _ in range(4):
+            pool.run(Job(query=QUICK, base_iri="http://example.org/"))
+    finally:
+        pool.close()
+    assert len(taken) == 4 and len(set(taken)) == 1, taken

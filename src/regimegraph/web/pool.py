@@ -474,7 +474,11 @@ class QueryPool:
         self.wait = timeout if wait is None else wait
         self.start_timeout = start_timeout
         self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        # Last in, first out: one request at a time goes to the worker that
+        # answered the last, whose caches (CPU, RocksDB blocks) are warm; in
+        # turn, each of two workers saw every other query (engine time of a
+        # small query at 1M after a heavy one: 1.7-2.0 -> 1.3-1.5 ms).
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._lock = threading.Lock()
         self._all: set[int] = set()
         self._starting = 0
