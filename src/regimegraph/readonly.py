@@ -61,7 +61,7 @@ def refusal(text: str) -> str | None:
     # With no "service" anywhere, only the first word after the prologue
     # matters: the prologue is skipped in one match and the scan stops there
     # (0.4 ms a request less for a query with the 43 usual PREFIX lines).
-    quick = _SERVICE_WORD.search(text) is None
+    quick = not _mentions_service(text)
     start_at = after_prologue(text) if quick else 0
     in_prologue = True
     in_declaration = False
@@ -73,7 +73,7 @@ def refusal(text: str) -> str | None:
         if quick and not in_prologue:
             return None
         if group in ("string", "iri") and not hidden:
-            hidden = _SERVICE_WORD.search(match.group()) is not None
+            hidden = _mentions_service(match.group())
         if group != "word":
             if group == "iri":
                 in_declaration = False
@@ -103,7 +103,16 @@ def refusal(text: str) -> str | None:
     return None
 
 
-_SERVICE_WORD = re.compile(r"service", re.IGNORECASE)
+def _mentions_service(text: str) -> bool:
+    """Whether "service" appears in any case.
+
+    SPARQL keywords are ASCII and lower() maps ASCII letters to ASCII, so every
+    SERVICE is found (a non-ASCII look-alike only costs the full scan); 2.5 us
+    on the usual query, where re.IGNORECASE took 45 us of the check's 75.
+    """
+    return "service" in text.lower()
+
+
 _NO_UPDATE = ("read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is not accepted; "
               "only read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) run")
 _NO_SERVICE = "SERVICE (federated query) is not allowed: queries run on local data only"
