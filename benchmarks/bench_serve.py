@@ -766,7 +766,7 @@ def run(args: argparse.Namespace, work: Path, servers: list[Server]) -> None:
           f"{max(3, args.runs // 2)}, ms; HTTP p50 from the latency table):\n")
     print("| query | read-only check | engine | engine + Oxigraph JSON | answer(): check, "
           "engine, JSON | answer() via a worker (pickle + pipe) | HTTP p50 | HTTP "
-          "minus worker (Flask, waitress, TCP) |")
+          "minus worker (endpoint, waitress, TCP) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, (check, engine, native, ours_answer, hop) in breakdown(
             dump, timed_queries, max(3, args.runs // 2),
