@@ -187,6 +187,19 @@ def test_a_request_too_large_is_413(server: Background) -> None:
     assert headers["Content-Type"].startswith("text/plain") and b"too large" in body
 
 
+def test_a_chunked_request_too_large_is_413(server: Background) -> None:
+    # No Content-Length to refuse it by: the body is cut off as it is read.
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    try:
+        chunks = (b"ASK { }", b" " * 15_000, b" " * 15_000)
+        connection.request("POST", "/sparql", body=iter(chunks), encode_chunked=True,
+                           headers={"Content-Type": "application/sparql-query"})
+        response = connection.getresponse()
+        assert response.status == 413 and b"too large" in response.read()
+    finally:
+        connection.close()
+
+
 def test_cors(server: Background) -> None:
     _, headers, _ = query(server, "ASK {}", Origin="https://example.org")
     assert headers["Access-Control-Allow-Origin"] == "*"
