@@ -60,8 +60,8 @@ def init_app(app: Flask) -> None:
     app.extensions["regimegraph.pages"] = PageData.build(service(app).store)
     app.register_blueprint(bp)
     app.register_blueprint(resources.bp)
-    # Unmatched URLs get the one error shape too (blueprint handlers, such as
-    # /sparql's, still take precedence for their own routes).
+    # Unmatched URLs get the one error shape too (the blueprints' own handlers
+    # take precedence for their routes; /sparql, in front of Flask, answers its own).
     app.register_error_handler(404, lambda _e: error_response(404, "no page at this address"))
     app.jinja_env.globals.update(term_href=term_href, term_text=term_text,
                                  term_kind=term_kind, compact=compact_text)
