@@ -57,3 +57,7 @@ def test_a_lone_percent_is_kept(raw: bytes) -> None:
 def test_bytes_that_are_not_utf8_are_named() -> None:
     with pytest.raises(NotUtf8, match="byte 0xe9 at 3"):
         unquote_plus(b"caf%E9")
+    with pytest.raises(NotUtf8, match=r"^query: byte 0xe9 at 3 is not UTF-8$"):
+        form_pairs(b"format=json&query=caf%E9")
+    with pytest.raises(NotUtf8, match=r"^a parameter name: byte 0xff at 0"):
+        form_pairs(b"%FF=1")

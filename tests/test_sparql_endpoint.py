@@ -146,9 +146,10 @@ def test_default_graph_is_the_union_and_graphs_are_named(client: FlaskClient) ->
     ({"method": "POST", "data": "", "content_type": "application/x-www-form-urlencoded"}, 400,
      b"no query"),
     ({"method": "GET", "query_string": "query=ASK+%7B+%3Fs+%3Fp+%22caf%E9%22+%7D"}, 400,
-     b"query string is not UTF-8 (percent-encode UTF-8 bytes): byte 0xe9"),
+     b"query string is not UTF-8 (percent-encode UTF-8 bytes): query: byte 0xe9"),
     ({"method": "POST", "data": b"query=ASK+{}&format=%FF",
-      "content_type": "application/x-www-form-urlencoded"}, 400, b"form body is not UTF-8"),
+      "content_type": "application/x-www-form-urlencoded"}, 400,
+     b"form body is not UTF-8 (percent-encode UTF-8 bytes): format: byte 0xff at 0"),
 ])
 def test_malformed_requests(client: FlaskClient, kwargs: dict[str, object], status: int,
                             words: bytes) -> None:

@@ -25,12 +25,20 @@ def form_pairs(raw: bytes) -> list[tuple[str, str]]:
 
     Fields are split at `&`, names from values at the first `=`; an empty
     field is skipped and a field without `=` is a name with an empty value.
+    NotUtf8 names the field whose value is not UTF-8.
     """
     pairs = []
     for field in raw.split(b"&"):
         if field:
             name, _, value = field.partition(b"=")
-            pairs.append((unquote_plus(name), unquote_plus(value)))
+            try:
+                name_text = unquote_plus(name)
+            except NotUtf8 as error:
+                raise NotUtf8(f"a parameter name: {error}") from None
+            try:
+                pairs.append((name_text, unquote_plus(value)))
+            except NotUtf8 as error:
+                raise NotUtf8(f"{name_text}: {error}") from None
     return pairs
 
 
