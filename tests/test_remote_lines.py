@@ -71,6 +71,8 @@ def test_the_dump_cut_line_by_line_gives_the_lines_of_its_parse(tmp_path: Path) 
     quads += [ox.Quad(ox.BlankNode("b1"), p, ox.Literal("blank subject"), g),
               ox.Quad(s, p, ox.BlankNode("b2"), ox.NamedNode(f"{EX}g/b")),
               ox.Quad(s, p, ox.NamedNode(f"{EX}g/a"), ox.DefaultGraph()),  # "S P <O> ."
+              ox.Quad(s, p, ox.Literal("a <b>", datatype=ox.NamedNode(f"{EX}t")),
+                      ox.DefaultGraph()),  # "S P "a <b>"^^<T> .": its end is no graph
               *_quads()]
     dump = tmp_path / "kb.nq"
     dump.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")

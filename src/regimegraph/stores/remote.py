@@ -1039,7 +1039,8 @@ def _dump_lines(dump: Path) -> dict[str, list[bytes]]:
     not of that shape for certain (a blank node to write as a Skolem IRI, a
     triple in the default graph, anything else) is parsed (_named_lines).
     The object of "S P <O> ." would read as a graph, leaving "S P": a line
-    kept has at least two spaces before its graph.
+    kept has at least two spaces before its graph. The end of "S P "a <b>"^^<T> ."
+    would read as the graph <b>"^^<T>: an IRI holds no '"', so a graph kept has none.
     """
     cut: dict[bytes, list[bytes]] = {}
     parsed: list[bytes] = []
@@ -1048,7 +1049,7 @@ def _dump_lines(dump: Path) -> dict[str, list[bytes]]:
             text = line.rstrip(b"\r\n")
             if text.endswith(b"> .") and b"_:" not in text:
                 head, _, graph = text[:-2].rpartition(b" ")
-                if graph[:1] == b"<" and head.count(b" ") >= 2:
+                if graph[:1] == b"<" and b'"' not in graph and head.count(b" ") >= 2:
                     cut.setdefault(graph, []).append(head + b" .")
                     continue
             parsed.append(line)
