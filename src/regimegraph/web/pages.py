@@ -223,7 +223,7 @@ def query_page() -> tuple[str, int]:
 
 
 def _run_in_pool(text: str, limit: int) -> dict[str, Any]:
-    from .pool import Busy, Job, QueryTimeout, WorkerLost
+    from .pool import PROJECT_PREFIXES, Busy, Job, QueryTimeout, WorkerLost
     from .sparql import pool
 
     reason = refusal(text)
@@ -231,7 +231,7 @@ def _run_in_pool(text: str, limit: int) -> dict[str, Any]:
         raise QueryError(reason)
     job = Job(query=text, base_iri=request.url_root, max_rows=limit,
               accept="application/sparql-results+json, application/n-triples",
-              prefixes=tuple((p, str(ns)) for p, ns in PREFIXES.items()))
+              prefixes=PROJECT_PREFIXES)
     try:
         reply = pool(current_app).run(job)
     except Busy:

@@ -45,6 +45,7 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from ..errors import QueryError
+from ..namespaces import PREFIXES
 from ..readonly import refusal
 from ..stores.base import QueryStore, StoreUnavailable
 
@@ -91,6 +92,10 @@ _RDF_FORMATS = {
     "rdfxml": ox.RdfFormat.RDF_XML,
     "jsonld": ox.RdfFormat.JSON_LD,
 }
+
+
+# The project's prefixes, predeclared in every query /sparql and the query page run.
+PROJECT_PREFIXES = tuple((prefix, str(ns)) for prefix, ns in PREFIXES.items())
 
 
 @dataclass(frozen=True)

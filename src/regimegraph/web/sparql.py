@@ -35,11 +35,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
-from ..namespaces import PREFIXES
 from . import service
 from .form import NotUtf8, form_pairs
 from .pool import (
     GRAPH_TYPES,
+    PROJECT_PREFIXES,
     TABULAR_TYPES,
     Busy,
     Job,
@@ -60,7 +60,6 @@ DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 TRUNCATED_HEADER = "X-Regimegraph-Truncated"
 _POOL_KEY = "regimegraph.sparql.pool"
-_PREFIXES = tuple((prefix, str(ns)) for prefix, ns in PREFIXES.items())  # predeclared in queries
 _pool_lock = threading.Lock()
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -254,7 +253,7 @@ def endpoint(app: Flask, request: Request) -> Response:
         accept=accept,
         format=fmt,
         max_rows=settings.max_rows,
-        prefixes=_PREFIXES,
+        prefixes=PROJECT_PREFIXES,
     )
     retry = str(max(1, math.ceil(settings.query_timeout)))
     try:
