@@ -84,7 +84,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from timing import median_seconds
+from timing import loadavg, median_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -582,10 +582,6 @@ def versions() -> str:
             f"pyoxigraph {pyoxigraph.__version__}; {oxigraph} (PyPI `oxigraph`); "
             f"Flask {version('flask')}; waitress {version('waitress')}; "
             f"{os.cpu_count()} CPUs, {platform.machine()}, Linux {platform.release()}")
-
-
-def loadavg() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:

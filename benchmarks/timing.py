@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -15,3 +16,8 @@ def median_seconds(function: Callable[[], object], repeat: int) -> float:
         function()
         times.append(time.perf_counter() - started)
     return statistics.median(times)
+
+
+def loadavg() -> str:
+    """The 1, 5 and 15 minute load averages, as the results record them."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
