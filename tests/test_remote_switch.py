@@ -38,6 +38,7 @@ from store_servers import Server, numbered_records
 server = store_servers.server  # each test runs against both servers
 
 EXAMPLE = "https://example.org/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 class Stop(Exception):
@@ -69,6 +70,13 @@ def _build(server: Server, folder: Path, said: list[str] | None = None,
         sources.use_option(None)
     assert kb.dump is not None
     return _canonical(ox.parse(path=str(kb.dump), format=ox.RdfFormat.N_QUADS))
+
+
+def _switching(said: list[str]) -> str:
+    """A build's one "switching: N triples deleted and M added; ..." progress line."""
+    switching = [line for line in said if line.startswith("switching: ")]
+    assert len(switching) == 1, said
+    return switching[0]
 
 
 def _canonical(quads: Iterable[ox.Quad]) -> set[str]:
@@ -271,12 +279,10 @@ def test_rebuilds_leave_no_orphan_graph_and_write_only_what_changed(
     extra = [g for g in RemoteStore(parse_spec(server.store)).graphs(fresh=True) or []
              if g.endswith("/extra")]
     assert not extra
-    switching = [line for line in said if line.startswith("switching: ")]
-    assert len(switching) == 1, said
     # items: 10 triples out and 10 in; merged: the same and the extra triple out;
     # the extra graph is dropped after the switch. The rest of the build is not written.
-    assert switching[0] == ("switching: 21 triples deleted and 20 added; graphs replaced "
-                            "whole: 0, new: 0, dropped after: 1"), said
+    assert _switching(said) == ("switching: 21 triples deleted and 20 added; graphs replaced "
+                                "whole: 0, new: 0, dropped after: 1"), said
     said.clear()
     assert _build(server, folder, said, options) == second
     assert any(line.startswith("0 graphs changed (0 new, 0 gone)") for line in said), said
@@ -372,10 +378,9 @@ def test_a_renamed_folder_adds_to_the_merged_graph_only_what_is_new(
     as "1"): the new graph's lines are compared as the server will spell
     them, not as the build does.
     """
-    xsd = "http://www.w3.org/2001/XMLSchema#"
     text = "".join(f'<{EXAMPLE}s/{i}> <{EXAMPLE}p> {value} .\n' for i, value in enumerate([
-        f'"01"^^<{xsd}integer>', f'"007"^^<{xsd}nonNegativeInteger>', f'"1.50"^^<{xsd}decimal>',
-        f'"1"^^<{xsd}boolean>', f'"+3"^^<{xsd}int>', f'"2024-01"^^<{xsd}gYearMonth>']))
+        f'"01"^^<{XSD}integer>', f'"007"^^<{XSD}nonNegativeInteger>', f'"1.50"^^<{XSD}decimal>',
+        f'"1"^^<{XSD}boolean>', f'"+3"^^<{XSD}int>', f'"2024-01"^^<{XSD}gYearMonth>']))
     before = tmp_path / "before"
     before.mkdir()
     (before / "items.nt").write_text(text, encoding="utf-8")
@@ -386,8 +391,8 @@ def test_a_renamed_folder_adds_to_the_merged_graph_only_what_is_new(
                                     encoding="utf-8")
     said: list[str] = []
     new = _build(server, after, said)
-    assert any(line.startswith("switching: 0 triples deleted and 1 added; graphs replaced "
-                               "whole: 0, new: 1, dropped after: 1") for line in said), said
+    assert _switching(said).startswith("switching: 0 triples deleted and 1 added; graphs "
+                                       "replaced whole: 0, new: 1, dropped after: 1"), said
     assert _held(server) == new
     _merged_is_the_merge(server, new)
     assert _graphs_on_server(server) == _expected_graphs(server)
@@ -401,8 +406,7 @@ def test_a_triple_another_graph_holds_stays_in_the_merged_graph_as_the_server_sp
     merged lines of the same subject and predicate are compared as the
     server spells them.
     """
-    xsd = "http://www.w3.org/2001/XMLSchema#"
-    shared = f'<{EXAMPLE}s/shared> <{EXAMPLE}p> "01"^^<{xsd}integer> .\n'
+    shared = f'<{EXAMPLE}s/shared> <{EXAMPLE}p> "01"^^<{XSD}integer> .\n'
     items = "".join(f'<{EXAMPLE}s/{i}> <{EXAMPLE}p> "item {i}" .\n' for i in range(10))
     folder = tmp_path / "records"
     folder.mkdir()
@@ -414,8 +418,8 @@ def test_a_triple_another_graph_holds_stays_in_the_merged_graph_as_the_server_sp
     said: list[str] = []
     new = _build(server, folder, said)
     # a.nt: the shared triple out, the new one in; the merged graph: the new one in
-    assert any(line.startswith("switching: 1 triples deleted and 2 added; graphs replaced "
-                               "whole: 0, new: 0, dropped after: 0") for line in said), said
+    assert _switching(said).startswith("switching: 1 triples deleted and 2 added; graphs "
+                                       "replaced whole: 0, new: 0, dropped after: 0"), said
     assert _held(server) == new
     _merged_is_the_merge(server, new)
 
@@ -496,8 +500,8 @@ def test_virtuoso_with_its_default_limits(kb_cache: Path, tmp_path: Path) -> Non
         (folder / "small.nt").write_text(f'<{EXAMPLE}small> <{EXAMPLE}p> "2" .\n')
         said: list[str] = []
         _build(virtuoso, folder, said)
-        assert any(line.startswith("switching: 2 triples deleted and 2 added; graphs "
-                                   "replaced whole: 0") for line in said), said
+        assert _switching(said).startswith("switching: 2 triples deleted and 2 added; graphs "
+                                           "replaced whole: 0"), said
         assert _count(virtuoso, f'?s <{EXAMPLE}p> "2"') == 1
         assert _count(virtuoso, f'?s <{EXAMPLE}p> "1"') == 0
 
@@ -505,8 +509,8 @@ def test_virtuoso_with_its_default_limits(kb_cache: Path, tmp_path: Path) -> Non
         large.write_text(large.read_text().replace('"large 7"', '"large seven"'))
         said.clear()
         _build(virtuoso, folder, said)  # 25,000 triples: read in parts, not replaced whole
-        assert any(line.startswith("switching: 2 triples deleted and 2 added; graphs "
-                                   "replaced whole: 0") for line in said), said
+        assert _switching(said).startswith("switching: 2 triples deleted and 2 added; graphs "
+                                           "replaced whole: 0"), said
         assert _count(virtuoso, f'?s <{EXAMPLE}p> "large seven"') == 1
         assert _count(virtuoso, f"?s <{EXAMPLE}p> ?o") == 25_001
 
@@ -545,8 +549,8 @@ def test_a_graph_the_graph_store_will_not_give_is_read_in_parts(
         said: list[str] = []
         _build(virtuoso, folder, said)
         assert parts == [remote_module.ANSWER_ROWS], parts
-        assert any(line.startswith("switching: 2 triples deleted and 2 added; graphs "
-                                   "replaced whole: 0") for line in said), said
+        assert _switching(said).startswith("switching: 2 triples deleted and 2 added; graphs "
+                                           "replaced whole: 0"), said
         assert _count(virtuoso, f'?s <{EXAMPLE}p> "large seven"') == 1
         assert _count(virtuoso, f"?s <{EXAMPLE}p> ?o") == 25_000
 
