@@ -7,21 +7,21 @@ Run from the repository root:
         [--generated DIR] [--ours-store oxigraph:PATH|memory [--oxigraph-db DIR]]
 
 It starts both servers itself on free 127.0.0.1 ports and stops them at the
-end (also on Ctrl-C or an error): `regimegraph serve` (waitress, queries in
-worker processes) over the bundled knowledge base, and the Oxigraph server
-over the very quads our workers hold: the served N-Quads dump plus its default
+end (also on Ctrl-C or an error): `regimegraph serve` (waitress, queries on
+the request's thread, web/inline.py) over the bundled knowledge base, and the
+Oxigraph server over the very quads our server holds: the served N-Quads dump plus its default
 graph, materialised as the merge of every named graph exactly as store.py
 does (so no --union-default-graph, which counts a triple once per graph
 holding it, oxigraph#1919). `--oxigraph-store disk` (the default) runs
 `oxigraph serve-read-only` on a store made by `oxigraph load` (RocksDB);
 `memory` runs `oxigraph serve` without a location, loaded by POST /store,
-which holds the data in memory as our workers do. With --size,
+which holds the data in memory as our server does. With --size,
 `regimegraph generate --seed 2026` records of that size are added to both
 (`serve --data`).
 
 `--ours-store oxigraph:PATH` serves ours from the on-disk store instead, as
 docs/stores.md "At scale" advises past a few hundred thousand triples (with
---data every worker holds its own copy in memory, ~10 GB each at 10M):
+--data the serving process holds the data in memory, ~10 GB at 10M):
 `regimegraph build --store oxigraph:PATH --records DIR` (which reuses the store
 when it already holds this build), then `regimegraph serve --store
 oxigraph:PATH --records DIR`; the Oxigraph server gets every quad of that very
@@ -30,7 +30,7 @@ generation, read back from it. `--ours-store memory` serves that same build
 `--oxigraph-db DIR` keeps the Oxigraph server's store between runs (reused
 while it holds the same build). Each server is
 started alone, and the time to its first answer is printed; at the end, the
-peak RSS of each server's process tree (every worker included).
+peak RSS of each server's process tree (supervisor and serving process).
 
 Before timing, every competency query (queries/*.rq, with the project's
 PREFIX lines written out, since the Oxigraph server predeclares none; both
@@ -49,10 +49,10 @@ iteration order. Then:
   --rounds times (alternating); median requests/s, p50/p95 of all requests;
 - breakdown (after both servers stop): where our endpoint's time goes,
   measured in this process on the same store: the read-only check, the engine
-  alone, the engine with Oxigraph's own JSON writer, the worker's `answer`
-  (our Python serialisation) and `answer` through a one-worker QueryPool
-  (pickling and the pipe), next to the HTTP p50. It runs at another moment
-  than the HTTP timings, so on a busy machine only differences of a
+  alone, the engine with Oxigraph's own JSON writer, `answer` (our Python
+  serialisation) and `answer` through the InlineRunner that serve uses (its
+  slot and the watchdog's bookkeeping), next to the HTTP p50. It runs at
+  another moment than the HTTP timings, so on a busy machine only differences of a
   millisecond or more between the two mean anything.
 
 Everything runs on the machine's cores, the load generator included (Python
@@ -106,8 +106,8 @@ class Server:
     stop_signal: signal.Signals = signal.SIGTERM
 
     def stop(self) -> None:
-        """Its stop signal to its process group (regimegraph: SIGINT, so it closes its
-        worker pool in a finally), then SIGKILL if it is still there after 10 s."""
+        """Its stop signal to its process group (regimegraph: SIGINT, so its supervisor
+        stops the serving process), then SIGKILL if it is still there after 10 s."""
         if self.process.poll() is not None:
             return
         with contextlib.suppress(ProcessLookupError):
@@ -131,7 +131,7 @@ def start(name: str, path: str, command: list[str], work: Path, port: int,
     """Start a server in its own session (so Ctrl-C here reaches it only through stop).
 
     SIGINT goes back to its default in the child: a shell starts a background
-    job with SIGINT ignored, and regimegraph must see it to stop its workers.
+    job with SIGINT ignored, and regimegraph must see it to stop its serving process.
     """
     log = work / f"{name}.log"
     with log.open("wb") as out:
@@ -187,8 +187,8 @@ def memory_of(server: Server) -> tuple[float, float, int]:
     """Peak RSS summed over the server's process tree (MB), its RSS now (MB), processes.
 
     The sum of each process's VmHWM: an upper bound of the tree's peak at one
-    moment (processes may peak at different times). A worker replaced after a
-    query timeout takes its peak with it.
+    moment (processes may peak at different times). A serving process replaced
+    after a query timeout takes its peak with it.
     """
     peak = now = 0.0
     pids = process_tree(server.process.pid)
@@ -247,7 +247,7 @@ def build_ours(store: str, folder: Path | None) -> tuple[Path, float, str]:
     """`regimegraph build [--store oxigraph:PATH] [--records DIR]`: what `serve` will read.
 
     For oxigraph:PATH, the generation directory the build made current; for
-    memory, the cached build's N-Quads dump, which each worker loads. The
+    memory, the cached build's N-Quads dump, which the serving process loads. The
     build reuses what it finds when the digest (sources, records by name,
     size and time) is the same, so only a change makes it work again.
     Returns that path, the seconds the command took and what it did.
@@ -284,7 +284,7 @@ def generation_quads(generation: Path, work: Path) -> tuple[Path, int]:
     """Every quad of an on-disk generation (its default graph included) as N-Quads.
 
     Read from the generation itself, so the Oxigraph server gets exactly what
-    our workers query, streamed (a 10M store never sits in this process).
+    our server queries, streamed (a 10M store never sits in this process).
     """
     import pyoxigraph as ox
 
@@ -304,7 +304,7 @@ def generation_quads(generation: Path, work: Path) -> tuple[Path, int]:
 
 
 def merged_quads(dump: Path, work: Path) -> tuple[Path, int]:
-    """Our workers' exact quads (named graphs and the merged default graph) as N-Quads."""
+    """Our server's exact quads (named graphs and the merged default graph) as N-Quads."""
     import pyoxigraph as ox
 
     from regimegraph.store import memory_store
@@ -501,24 +501,24 @@ def load(server: Server, queries: list[str], clients: int, duration: float) -> L
 
 def breakdown(dump: Path, queries: dict[str, str], repeat: int,
               store_text: str = "") -> dict[str, tuple[float, ...]]:
-    """Where a request's time goes, measured in this process on a store like a worker's.
+    """Where a request's time goes, measured in this process on a store like the server's.
 
     Per query: the read-only check, the engine alone, the engine with
-    Oxigraph's own JSON writer, the worker's `answer` (check, engine, our
-    Python serialisation), and the same job through a one-worker QueryPool
-    (adds pickling and the pipe hop to another process). Under FLOOR, ASK {}
-    through the pool (the other columns are 0 for it). With `store_text`
-    (--ours-store), both open that on-disk store read-only, as `serve`'s
-    workers do, and `dump` is not read.
+    Oxigraph's own JSON writer, `answer` (check, engine, our Python
+    serialisation), and the same job through the InlineRunner `serve` uses.
+    Under FLOOR, ASK {} through the runner (the other columns are 0 for it).
+    With `store_text` (--ours-store), the on-disk store is opened read-only,
+    as `serve` does, and `dump` is not read.
     """
     import pyoxigraph as ox
 
     from regimegraph.namespaces import PREFIXES
     from regimegraph.readonly import refusal
     from regimegraph.store import memory_store
-    from regimegraph.stores import parse_spec
+    from regimegraph.stores import OxigraphStore, parse_spec
     from regimegraph.stores.ondisk import open_read_only
-    from regimegraph.web.pool import Job, QueryPool, answer
+    from regimegraph.web.answers import Job, answer
+    from regimegraph.web.inline import InlineRunner
 
     if store_text:
         path = parse_spec(store_text).path
@@ -526,8 +526,7 @@ def breakdown(dump: Path, queries: dict[str, str], repeat: int,
         store = open_read_only(path)
     else:
         store = memory_store(dump)
-    pool = QueryPool(dump, size=1, timeout=300, store=store_text)
-    pool.start(wait=True)
+    pool = InlineRunner(OxigraphStore(store), slots=1, timeout=300)
     prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
     out: dict[str, tuple[float, ...]] = {}
     try:
@@ -536,7 +535,7 @@ def breakdown(dump: Path, queries: dict[str, str], repeat: int,
                       max_rows=10**9, prefixes=tuple(prefixes.items()))
 
             def hop(job: Job = job) -> object:
-                return pool.run(job)
+                return pool.run(job, lambda *_: None)
 
             if name == FLOOR:
                 out[name] = (0.0, 0.0, 0.0, 0.0, median_seconds(hop, repeat))
@@ -603,12 +602,12 @@ def main() -> None:
     parser.add_argument("--oxigraph-store", choices=("disk", "memory"), default="disk",
                         help="disk: `oxigraph serve-read-only` on a store made by `oxigraph "
                         "load` (default); memory: `oxigraph serve` with no --location, "
-                        "loaded by POST /store, like our workers' in-memory stores")
+                        "loaded by POST /store, like our in-memory store")
     parser.add_argument("--ours-store", metavar="oxigraph:PATH|memory",
                         help="build the generated records into the knowledge base (`regimegraph "
                         "build --store S --records DIR`, reused when current) and serve ours "
                         "with `serve --store S --records DIR` instead of --data: oxigraph:PATH "
-                        "on disk, or memory (each worker loads that build)")
+                        "on disk, or memory (the serving process loads that build)")
     parser.add_argument("--oxigraph-db", type=Path, metavar="DIR",
                         help="with --ours-store and --oxigraph-store disk: keep the Oxigraph "
                         "server's store here and reuse it while it holds the same build")
@@ -656,7 +655,7 @@ def run(args: argparse.Namespace, work: Path, servers: list[Server]) -> None:
         built, seconds, what = build_ours(args.ours_store, folder)
         print(f"our store: {args.ours_store}, {built.name} ({what}; {seconds:.1f} s)",
               flush=True)
-        # on disk, `built` is the generation, which our workers and the breakdown open
+        # on disk, `built` is the generation, which our server and the breakdown open
         dump = built
     else:
         dump = served_dump(Settings(data_files=tuple(files)))
@@ -761,8 +760,8 @@ def run(args: argparse.Namespace, work: Path, servers: list[Server]) -> None:
     print(f"\nWhere our time goes, in this process on the same store (median of "
           f"{max(3, args.runs // 2)}, ms; HTTP p50 from the latency table):\n")
     print("| query | read-only check | engine | engine + Oxigraph JSON | answer(): check, "
-          "engine, JSON | answer() via a worker (pickle + pipe) | HTTP p50 | HTTP "
-          "minus worker (endpoint, waitress, TCP) |")
+          "engine, JSON | answer() via the runner | HTTP p50 | HTTP "
+          "minus runner (endpoint, waitress, TCP) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, (check, engine, native, ours_answer, hop) in breakdown(
             dump, timed_queries, max(3, args.runs // 2),

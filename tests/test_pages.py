@@ -319,22 +319,3 @@ def test_literals_are_escaped_and_bad_links_dropped(kb_cache: Path, tmp_path: Pa
     assert '" onmouseover="' not in html
     assert "<script>alert" not in page(client, "/")
     assert json.loads(client.get("/id/council/E99999998?format=jsonld").data)
-
-
-def test_the_query_page_has_the_endpoints_time_limit(kb_cache: Path) -> None:
-    from regimegraph.config import Settings
-    from regimegraph.web import create_app
-    from regimegraph.web.sparql import pool
-
-    app = create_app(Settings.from_env(query_timeout=1.5, workers=1))
-    try:
-        client = app.test_client()
-        slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-        response = client.get("/query", query_string={"query": slow})
-        assert response.status_code == 503
-        assert b"time limit of 1.5 s" in response.data
-        quick = "SELECT ?code WHERE { council:E10000025 rg:gssCode ?code }"
-        again = client.get("/query", query_string={"query": quick})
-        assert again.status_code == 200 and b"E10000025" in again.data
-    finally:
-        pool(app).close()

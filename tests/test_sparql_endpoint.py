@@ -16,7 +16,7 @@ from regimegraph.cli import main
 from regimegraph.config import Settings
 from regimegraph.readonly import refusal
 from regimegraph.web import create_app
-from regimegraph.web.sparql import start_pool, stop_pool
+from regimegraph.web.sparql import start_runner, stop_runner
 
 DATA = """@prefix ex: <http://example.org/> .
 ex:a ex:p 1 . ex:b ex:p 2 . ex:c ex:p 3 . ex:d ex:p "four"@en .
@@ -30,9 +30,9 @@ def app(kb_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fl
     path.write_text(DATA)
     built = create_app(Settings(include_kb=False, data_files=(path,), workers=1, max_rows=3,
                                 cors_origins="https://a.example, https://b.example"))
-    start_pool(built)
+    start_runner(built)
     yield built
-    stop_pool(built)
+    stop_runner(built)
 
 
 @pytest.fixture
@@ -279,7 +279,7 @@ def test_a_failure_inside_the_endpoint_is_a_500_in_one_line(
     def broken(_app: Flask) -> object:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(sparql, "pool", broken)
+    monkeypatch.setattr(sparql, "runner", broken)
     response = client.get("/sparql", query_string={"query": "ASK {}"})
     assert response.status_code == 500 and response.mimetype == "text/plain"
     assert response.data.count(b"\n") == 1 and b"a bug" not in response.data

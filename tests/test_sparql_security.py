@@ -11,7 +11,6 @@ import http.client
 import http.server
 import json
 import threading
-import time
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
@@ -157,35 +156,6 @@ def test_from_never_reads_files_or_urls(server: Background, listener: Listener) 
     assert listener.seen == []
 
 
-def test_a_runaway_query_is_stopped_and_the_server_answers_at_once(server: Background) -> None:
-    # Unstopped, this cross product of the knowledge base would run for hours.
-    # How fast a replacement worker starts is measured, not asserted here
-    # (docs/sparql.md); what is checked is what a client relies on.
-    from regimegraph.web.sparql import pool
-
-    workers = pool(server.app)
-    replaced = workers.replaced
-    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-    started = time.monotonic()
-    status, headers, body = query(server, runaway)
-    took = time.monotonic() - started
-    assert status == 503, body
-    assert b"time limit" in body and headers["Retry-After"]
-    assert TIMEOUT <= took < TIMEOUT + 30  # stopped at the limit, not run to its end
-    assert workers.replaced == replaced + 1
-    # The other worker is idle at once: the next query does not wait for the replacement.
-    assert workers.idle() >= 1
-    assert gss_answers(server)
-    # Both workers killed at once: replacements start by themselves and answer.
-    threads = [threading.Thread(target=query, args=(server, runaway)) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert workers.replaced == replaced + 3
-    assert gss_answers(server)
-
-
 def test_a_request_too_large_is_413(server: Background) -> None:
     text = "ASK { }" + " " * 30_000
     status, headers, body = request(server, "POST", "/sparql", text.encode(),
@@ -253,13 +223,3 @@ def test_rdflib_sparqlstore(server: Background) -> None:
         "PREFIX rg: <https://w3id.org/regimegraph/def#> "
         f"SELECT ?gss WHERE {{ <{OXFORDSHIRE}> rg:gssCode ?gss }}"))
     assert [str(row[0]) for row in rows] == ["E10000025"]
-
-
-def test_worker_pool_is_spawned(server: Background) -> None:
-    from regimegraph.web.sparql import pool
-
-    running = pool(server.app)
-    assert running._context.get_start_method() == "spawn"
-    assert running.size == 2
-
-

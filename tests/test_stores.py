@@ -626,18 +626,18 @@ def test_a_directory_that_is_not_a_store_is_left_alone(tmp_path: Path) -> None:
 def test_the_endpoint_serves_every_store(stores: dict[str, StoreSpec],
                                          servers: dict[str, Server | None], store: str) -> None:
     from regimegraph.web import create_app
-    from regimegraph.web.sparql import start_pool, stop_pool
+    from regimegraph.web.sparql import start_runner, stop_runner
 
     if store not in stores:
         _server(servers, store)
     app = create_app(Settings(store=stores[store].text, workers=1))
-    start_pool(app)
+    start_runner(app)
     try:
         reply = app.test_client().get(
             "/sparql", query_string={"query": EXTRA_QUERIES["default-graph-size"]},
             headers={"Accept": "application/sparql-results+json"})
     finally:
-        stop_pool(app)
+        stop_runner(app)
     assert reply.status_code == 200
     memory = answer(open_kb(store=stores["memory"]), EXTRA_QUERIES["default-graph-size"])
     count = reply.json["results"]["bindings"][0]["n"]  # type: ignore[index]
@@ -723,11 +723,11 @@ def _staged(remote: RemoteStore) -> int:
 def test_the_endpoint_answers_503_while_the_server_is_down_and_recovers(
         stores: dict[str, StoreSpec], servers: dict[str, Server | None]) -> None:
     from regimegraph.web import create_app
-    from regimegraph.web.sparql import start_pool, stop_pool
+    from regimegraph.web.sparql import start_runner, stop_runner
 
     server = _server(servers, "oxigraph-server")
     app = create_app(Settings(store=stores["oxigraph-server"].text, workers=1))
-    start_pool(app)
+    start_runner(app)
     client = app.test_client()
     ask = {"query": "ASK { ?s a rg:Inspection }"}
     try:
@@ -746,7 +746,7 @@ def test_the_endpoint_answers_503_while_the_server_is_down_and_recovers(
         assert back.status_code == 200
         assert back.json == {"head": {}, "boolean": True}
     finally:
-        stop_pool(app)
+        stop_runner(app)
         if server.process is None:
             server.start()
 

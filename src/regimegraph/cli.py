@@ -290,7 +290,7 @@ def check(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str,
 @click.option("--query-timeout", type=float, metavar="SECONDS",
               help="Seconds a query may run (default 10).")
 @click.option("--max-rows", type=int, help="Most result rows returned (default 10000).")
-@click.option("--workers", type=int, help="Query worker processes (default 2).")
+@click.option("--workers", type=int, help="Queries run at once (default 2).")
 @click.option("--cors", "cors_origins", metavar="ORIGIN",
               help="Access-Control-Allow-Origin ('*' by default, '' for none).")
 @click.option("--base-url", metavar="URL", help="Public base URL when behind a proxy.")

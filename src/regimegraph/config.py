@@ -19,14 +19,15 @@ class Settings:
     """How `regimegraph serve` behaves. Frozen: an app's settings never change under it."""
 
     query_timeout: float = field(default=10.0, metadata={
-        "help": "Seconds a query may run; then the client gets 503 and the worker is replaced."})
+        "help": "Seconds a query may run; then the client gets 503 and the serving process "
+                "is replaced (the only way to end the query)."})
     max_rows: int = field(default=10_000, metadata={
         "help": "Most result rows (or triples) returned; a longer result is cut and says so."})
     max_request_bytes: int = field(default=1_000_000, metadata={
         "help": "Largest request body accepted (413 above it)."})
     workers: int = field(default=2, metadata={
-        "help": "Query worker processes; a query that must be killed takes down one worker, "
-                "not the server."})
+        "help": "Queries run at once (threads of the serving process); one more waits "
+                "up to the time limit for a free slot, then gets 503."})
     cors_origins: str = field(default="*", metadata={
         "help": "Access-Control-Allow-Origin for /sparql and data ('' to send none)."})
     base_url: str = field(default="", metadata={

@@ -1,6 +1,6 @@
 """What every store offers: SPARQL queries answered as pyoxigraph result objects, and quads.
 
-Rendering (query.py), the endpoint's workers (web/pool.py) and the pages read
+Rendering (query.py), the endpoint's workers (web/answers.py) and the pages read
 results through pyoxigraph's QuerySolutions / QueryBoolean / QueryTriples
 whatever the store, so a store that is not Oxigraph converts its answers into
 them (`triples_result` and `pyoxigraph.parse_query_results`). pyoxigraph's own

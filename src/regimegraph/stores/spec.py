@@ -144,6 +144,11 @@ def use_option(value: str | None) -> None:
     _option = value
 
 
+def option() -> str | None:
+    """The running command's `--store` option, if any (passed on to a serving process)."""
+    return _option
+
+
 def configured(environ: dict[str, str] | None = None, cwd: Path | None = None) -> StoreSpec:
     """The store setting in force: --store, then REGIMEGRAPH_STORE, then regimegraph.toml."""
     if _option is not None:

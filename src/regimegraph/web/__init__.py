@@ -24,7 +24,7 @@ from .dataset import served_dump
 
 @dataclass
 class Service:
-    """What the blueprints share: settings, the dump workers load, a store for pages.
+    """What the blueprints share: settings, the served dump, a store for pages.
 
     `spec` is the store /sparql and /query ask (docs/stores.md). The pages read
     `store`: the on-disk Oxigraph store itself, otherwise `dump` in memory: the

@@ -1,8 +1,9 @@
 """The dataset `regimegraph serve` answers from: the knowledge base and/or given files.
 
 It is written once as one N-Quads file (keyed by a digest of its inputs, in
-the cache folder) because every query worker process loads it: a file is the
-one thing separate processes can share without copying a store between them.
+the cache folder) because each serving process loads it (a successor too,
+supervisor.py): a file is the one thing separate processes can share without
+copying a store between them.
 Triples from N-Triples, Turtle or JSON-LD files go into a named graph named
 after the file; N-Quads and TriG keep their own graphs.
 """

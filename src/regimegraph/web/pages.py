@@ -193,10 +193,10 @@ def examples() -> list[dict[str, str]]:
 
 @bp.get("/query")
 def query_page() -> tuple[str, int]:
-    """The query editor; a query in the URL is run by the endpoint's worker pool.
+    """The query editor; a query in the URL is run as /sparql runs it (inline.py).
 
     Running it there, not on the page's own store, gives the page the same time
-    limit as /sparql: a query that runs too long costs a worker, not the server.
+    limit as /sparql: a query that runs too long gets 503.
     """
     text = request.args.get("query")
     limit = service(current_app).settings.max_rows
@@ -215,16 +215,17 @@ def query_page() -> tuple[str, int]:
     if context["ran"]:
         assert text is not None
         try:
-            context.update(_run_in_pool(text, limit))
+            context.update(_run_query(text, limit))
         except QueryError as error:
             context["error"] = str(error)
             status = getattr(error, "status", 400)
     return render_template("pages/query.html", **context), status
 
 
-def _run_in_pool(text: str, limit: int) -> dict[str, Any]:
-    from .pool import PROJECT_PREFIXES, Busy, Job, QueryTimeout, WorkerLost
-    from .sparql import pool
+def _run_query(text: str, limit: int) -> dict[str, Any]:
+    from .answers import PROJECT_PREFIXES, Busy, Job, QueryTimeout
+    from .inline import ANSWER_NOW, AlreadyAnswered
+    from .sparql import runner
 
     reason = refusal(text)
     if reason is not None:
@@ -233,15 +234,15 @@ def _run_in_pool(text: str, limit: int) -> dict[str, Any]:
               accept="application/sparql-results+json, application/n-triples",
               prefixes=PROJECT_PREFIXES)
     try:
-        reply = pool(current_app).run(job)
+        reply = runner(current_app).run(job, request.environ.get(ANSWER_NOW))
     except Busy:
-        raise _PageError(503, "every query worker is busy; try again in a moment") from None
+        raise _PageError(503, "every query slot is busy; try again in a moment") from None
+    except AlreadyAnswered:  # the watchdog sent the 503; this goes to a closed connection
+        raise _PageError(503, "the query ran past its time limit") from None
     except QueryTimeout:
         seconds = service(current_app).settings.query_timeout
         raise _PageError(503, f"the query ran past the time limit of {seconds:g} s "
                               "and was stopped") from None
-    except WorkerLost:
-        raise _PageError(503, "the query worker stopped unexpectedly; try again") from None
     if reply.status != 200:
         raise _PageError(reply.status, reply.body.decode("utf-8", "replace").strip())
     if reply.content_type.startswith("application/n-triples"):

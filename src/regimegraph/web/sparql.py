@@ -9,7 +9,7 @@ all graphs (store.py). Every malformed request gets a 4xx with a one-line
 text/plain reason. GET with no query returns the service description (RDF), or
 sends a browser to the query page (/query).
 
-Queries run in worker processes (pool.py) with a time limit; results are
+Queries run on the request's own thread with a time limit (inline.py); results are
 negotiated (Accept with q-values, or ?format=) and cut at Settings.max_rows
 (`X-Regimegraph-Truncated: true`). See docs/sparql.md.
 
@@ -22,7 +22,6 @@ takes for a small query. The pages stay Flask views.
 
 from __future__ import annotations
 
-import atexit
 import logging
 import math
 import threading
@@ -36,18 +35,17 @@ from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
 from . import service
-from .form import NotUtf8, form_pairs
-from .pool import (
+from .answers import (
     GRAPH_TYPES,
     PROJECT_PREFIXES,
     TABULAR_TYPES,
     Busy,
     Job,
-    QueryPool,
     QueryTimeout,
-    WorkerLost,
     acceptable_at_all,
 )
+from .form import NotUtf8, form_pairs
+from .inline import ANSWER_NOW, AlreadyAnswered, InlineRunner
 
 log = logging.getLogger(__name__)
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -59,8 +57,8 @@ FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 TRUNCATED_HEADER = "X-Regimegraph-Truncated"
-_POOL_KEY = "regimegraph.sparql.pool"
-_pool_lock = threading.Lock()
+_RUNNER_KEY = "regimegraph.sparql.runner"
+_runner_lock = threading.Lock()
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
@@ -111,6 +109,8 @@ class Endpoint:
             response = endpoint(self.app, request)
         except Refused as error:
             response = _text(error.status, error.message, error.headers)
+        except AlreadyAnswered:  # the watchdog sent the 503; this goes to a closed connection
+            response = _text(503, "the query ran past its time limit")
         except RequestEntityTooLarge:
             response = _text(413, "request too large: this endpoint accepts at most "
                              f"{request.max_content_length} bytes")
@@ -121,36 +121,45 @@ class Endpoint:
         return response(environ, start_response)
 
 
-def pool(app: Flask) -> QueryPool:
-    """The app's query worker pool, started on first use."""
-    with _pool_lock:
-        found = app.extensions.get(_POOL_KEY)
+def runner(app: Flask) -> InlineRunner:
+    """The app's query runner, made on first use (with no one told of overruns)."""
+    with _runner_lock:
+        found = app.extensions.get(_RUNNER_KEY)
         if found is None:
-            settings = service(app).settings
-            spec = service(app).spec
-            found = QueryPool(service(app).dump, size=settings.workers,
-                              timeout=settings.query_timeout,
-                              store="" if spec.kind == "memory" else spec.text)
-            found.start(wait=False)
-            app.extensions[_POOL_KEY] = found
-            atexit.register(found.close)
-        assert isinstance(found, QueryPool)
-        return found
+            found = app.extensions[_RUNNER_KEY] = _new_runner(app, None)
+    assert isinstance(found, InlineRunner)
+    return found
 
 
-def start_pool(app: Flask, wait: bool = True) -> QueryPool:
-    """Start the workers now (the server does, so the first query does not wait for them)."""
-    started = pool(app)
-    if wait:
-        started.wait_ready()
-    return started
+def start_runner(app: Flask, on_overrun: Callable[[], None] | None = None) -> InlineRunner:
+    """Make the runner now; `on_overrun` is called when a query runs past its limit."""
+    with _runner_lock:
+        previous = app.extensions.pop(_RUNNER_KEY, None)
+        if isinstance(previous, InlineRunner):
+            previous.close()
+        made = app.extensions[_RUNNER_KEY] = _new_runner(app, on_overrun)
+    return made
 
 
-def stop_pool(app: Flask) -> None:
-    with _pool_lock:
-        found = app.extensions.pop(_POOL_KEY, None)
-    if isinstance(found, QueryPool):
+def stop_runner(app: Flask) -> None:
+    with _runner_lock:
+        found = app.extensions.pop(_RUNNER_KEY, None)
+    if isinstance(found, InlineRunner):
         found.close()
+
+
+def _new_runner(app: Flask, on_overrun: Callable[[], None] | None) -> InlineRunner:
+    from ..stores import OxigraphStore, QueryStore, open_store
+
+    served = service(app)
+    settings = served.settings
+    store: QueryStore
+    if served.spec.kind in ("memory", "oxigraph"):  # the store the pages read: one copy
+        store = OxigraphStore(served.store)
+    else:
+        store = open_store(served.spec, served.dump)
+    return InlineRunner(store, slots=settings.workers, timeout=settings.query_timeout,
+                        on_overrun=on_overrun, serial=served.spec.kind == "rdflib")
 
 
 def _text(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -257,16 +266,14 @@ def endpoint(app: Flask, request: Request) -> Response:
     )
     retry = str(max(1, math.ceil(settings.query_timeout)))
     try:
-        reply = pool(app).run(job)
+        reply = runner(app).run(job, request.environ.get(ANSWER_NOW))
     except Busy:
-        raise Refused(503, "all query workers are busy; try again shortly",
+        raise Refused(503, "every query slot is busy; try again shortly",
                       {"Retry-After": retry}) from None
     except QueryTimeout:
         raise Refused(503, f"the query ran past the {settings.query_timeout:g} s time limit "
                       "and was stopped; simplify it or add a LIMIT",
                       {"Retry-After": retry}) from None
-    except WorkerLost:
-        raise Refused(500, "the query worker stopped unexpectedly; try again") from None
     response = Response(reply.body, status=reply.status, content_type=reply.content_type)
     response.vary.add("Accept")
     if reply.status == 503:  # the store is down (stores/): worth retrying
@@ -279,7 +286,7 @@ def endpoint(app: Flask, request: Request) -> Response:
 
 def service_description(app: Flask, request: Request, fmt: str = "") -> Response:
     """The SPARQL service description of this endpoint, or a redirect for browsers."""
-    from .pool import choose
+    from .answers import choose
 
     accept = request.headers.get("Accept", "")
     if not fmt and accept:
@@ -325,7 +332,7 @@ def _site_root(endpoint_url: str) -> str:
 
 
 def _describe(endpoint_url: str, name: str, graphs: list[tuple[str, int]]) -> bytes:
-    from .pool import _RDF_FORMATS
+    from .answers import _RDF_FORMATS
 
     def sd(local: str) -> ox.NamedNode:
         return ox.NamedNode(SD + local)

@@ -1,4 +1,4 @@
-"""The worker's SELECT and ASK documents: pyoxigraph's writers against the Python ones.
+"""SELECT and ASK documents from answer(): pyoxigraph's writers against the Python ones.
 
 `answer()` writes a pyoxigraph result with pyoxigraph's own writers
 (`native_table`) and anything else with the Python writers (`python_table`).
@@ -30,7 +30,7 @@ from regimegraph.namespaces import PREFIXES
 from regimegraph.store import memory_store
 from regimegraph.stores.base import QueryStore, Result
 from regimegraph.stores.rdflib_store import RdflibStore
-from regimegraph.web.pool import Job, Reply, answer
+from regimegraph.web.answers import Job, Reply, answer
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
@@ -108,7 +108,7 @@ class _PythonWritten:
 @pytest.fixture(scope="module")
 def kb_store(kb: KnowledgeBase) -> ox.Store:
     assert kb.dump is not None
-    return memory_store(kb.dump)  # as a worker holds it: the default graph is the merge
+    return memory_store(kb.dump)  # as the server holds it: the default graph is the merge
 
 
 @pytest.fixture(scope="module")

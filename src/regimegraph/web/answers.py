@@ -1,22 +1,14 @@
-"""Query worker processes: how /sparql runs a query it cannot interrupt.
+"""Answering one query: the read-only check, the engine, content negotiation, the bytes.
 
-pyoxigraph cannot stop a query once it runs, and a SPARQL query can run for
-hours (a cross product over the knowledge base). So queries never run in the
-web server's process: a pool of `Settings.workers` processes (multiprocessing
-'spawn' context, so no web-server state is forked into them) each load the
-served dump once and answer one query at a time over a pipe. A request waits
-a bounded time for an idle worker (`Busy`, mapped to 503 + Retry-After, if none
-frees); a worker that has not answered within `Settings.query_timeout` is
-killed (`QueryTimeout`, 503) and a fresh one started in the background, so the
-pool is back to full strength in well under a second.
-
-The worker also does the work that depends on the result: it checks the query
-is read-only, runs it, picks the result format by content negotiation (the
-query form is known only after parsing), cuts the result at `max_rows` and
-serialises it. Only bytes cross the pipe. Results are written by pyoxigraph's
-own result writers (`native_table`), several times faster than building the
-documents in Python; the Python writers (`python_table`) remain for a result
-that is not a pyoxigraph object, and as the reference the tests compare with.
+`answer(store, job)` does all the work that depends on the query: it checks
+the query is read-only, runs it, picks the result format by content
+negotiation (the query form is known only after parsing), cuts the result at
+`max_rows` and serialises it; every failure is a `Reply` too. inline.py runs
+it on the request's thread with the time limit. Results are written by
+pyoxigraph's own result writers (`native_table`), several times faster than
+building the documents in Python; the Python writers (`python_table`) remain
+for a result that is not a pyoxigraph object, and as the reference the tests
+compare with.
 """
 
 from __future__ import annotations
@@ -27,16 +19,10 @@ import functools
 import io
 import json
 import logging
-import multiprocessing
-import queue
 import re
-import threading
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
-from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -100,7 +86,7 @@ PROJECT_PREFIXES = tuple((prefix, str(ns)) for prefix, ns in PREFIXES.items())
 
 @dataclass(frozen=True)
 class Job:
-    """One query to answer, as the HTTP layer parsed it (picklable)."""
+    """One query to answer, as the HTTP layer parsed it."""
 
     query: str
     base_iri: str
@@ -114,7 +100,7 @@ class Job:
 
 @dataclass(frozen=True)
 class Reply:
-    """A worker's answer: an HTTP status, a body and its type, and whether it was cut."""
+    """An answer: an HTTP status, a body and its type, and whether it was cut."""
 
     status: int
     content_type: str
@@ -127,15 +113,11 @@ class Reply:
 
 
 class Busy(Exception):
-    """No worker became free within the wait: the client should retry."""
+    """No query slot became free within the wait: the client should retry."""
 
 
 class QueryTimeout(Exception):
-    """The query ran past the time limit; its worker was killed and is being replaced."""
-
-
-class WorkerLost(Exception):
-    """A worker died while answering (not a timeout); it is being replaced."""
+    """The query ran past the time limit (inline.py says what becomes of it)."""
 
 
 # --- read-only checks ----------------------------------------------------------------------
@@ -188,13 +170,27 @@ def acceptable_at_all(accept: str, fmt: str = "") -> bool:
     return any(choose(kind, accept, fmt) for kind in ("tabular", "boolean", "graph"))
 
 
-# --- answering (in a worker) -----------------------------------------------------------------
+# --- answering -----------------------------------------------------------------------------
 
 def answer(store: QueryStore, job: Job) -> Reply:
-    """Run one job on a store and serialise its result; every failure is a Reply too."""
+    """Run one job on a store and serialise its result; every failure is a Reply too.
+
+    No frame keeps the result once it is written: pyoxigraph's results may
+    only be dropped on the thread that made them, and rdflib's SPARQL parser
+    (the read-only check's, for a query that says "service"; the stores')
+    leaves reference cycles that reach the frames below it through their
+    tracebacks, so the garbage collector, on whatever thread it next runs,
+    would drop a result such a frame still held (a RuntimeError, and the
+    result leaked). So the result never enters this frame, and `_run` lets
+    go of it before returning.
+    """
     reason = refusal(job.query)
     if reason:
         return Reply.error(400, reason)
+    return _run(store, job)
+
+
+def _run(store: QueryStore, job: Job) -> Reply:
     options: dict[str, Any] = {"base_iri": job.base_iri, "prefixes": dict(job.prefixes)}
     try:
         if job.default_graphs is not None:
@@ -213,6 +209,13 @@ def answer(store: QueryStore, job: Job) -> Reply:
         return Reply.error(400, describe_syntax_error(str(error)))
     except (OSError, ValueError) as error:
         return Reply.error(400, f"the query could not run: {error}")
+    try:
+        return _written(result, job)
+    finally:
+        del result  # this frame may outlive the call (answer() says why)
+
+
+def _written(result: Any, job: Job) -> Reply:
     if isinstance(result, ox.QueryBoolean):
         kind = "boolean"
     elif isinstance(result, ox.QueryTriples):
@@ -439,177 +442,6 @@ def _graph(triples: list[ox.Triple], name: str, cut: bool, job: Job) -> bytes:
     if cut and name in ("turtle", "nt"):
         body = f"# truncated: only the first {job.max_rows} triples\n".encode() + body
     return body
-
-
-# --- the pool --------------------------------------------------------------------------------
-
-def _serve(dump: str, conn: Connection, store_text: str = "") -> None:
-    """A worker process: open its store once, then answer jobs until told to stop."""
-    from ..store import memory_store
-    from ..stores import open_store, parse_spec
-
-    store: QueryStore = (memory_store(Path(dump)) if not store_text
-                         else open_store(parse_spec(store_text), Path(dump)))
-    conn.send("ready")
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        if job is None:
-            return
-        conn.send(answer(store, job))
-
-
-@dataclass
-class _Worker:
-    process: Any  # multiprocessing.context.SpawnProcess
-    conn: Connection
-
-
-class QueryPool:
-    """`size` worker processes over one dump, with a time limit per query."""
-
-    def __init__(self, dump: Path, size: int, timeout: float, wait: float | None = None,
-                 start_timeout: float = 120.0, store: str = "") -> None:
-        self.dump = dump
-        self.store = store  # a store setting (stores/spec.py); "": the dump in memory
-        self.size = size
-        self.timeout = timeout
-        self.wait = timeout if wait is None else wait
-        self.start_timeout = start_timeout
-        self._context = multiprocessing.get_context("spawn")
-        # Last in, first out: one request at a time goes to the worker that
-        # answered the last, whose caches (CPU, RocksDB blocks) are warm; in
-        # turn, each of two workers saw every other query (engine time of a
-        # small query at 1M after a heavy one: 1.7-2.0 -> 1.3-1.5 ms).
-        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
-        self._lock = threading.Lock()
-        self._all: set[int] = set()
-        self._starting = 0
-        self._closed = False
-        self.replaced = 0  # workers killed and replaced (timeouts and crashes)
-
-    def start(self, wait: bool = True) -> None:
-        """Start the workers; with `wait`, return when all are ready to answer."""
-        for _ in range(self.size):
-            self._spawn()
-        if wait:
-            self.wait_ready()
-
-    def wait_ready(self, timeout: float | None = None) -> bool:
-        """Wait until no worker is starting (after start or a replacement)."""
-        deadline = time.monotonic() + (self.start_timeout if timeout is None else timeout)
-        while time.monotonic() < deadline:
-            with self._lock:
-                if self._starting == 0:
-                    return True
-            time.sleep(0.02)
-        return False
-
-    def _spawn(self) -> None:
-        with self._lock:
-            if self._closed:
-                return
-            self._starting += 1
-        threading.Thread(target=self._start_one, name="sparql-worker-start", daemon=True).start()
-
-    def _start_one(self) -> None:
-        ours, theirs = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(str(self.dump), theirs, self.store),
-                                        name="regimegraph-query-worker", daemon=True)
-        try:
-            process.start()
-            theirs.close()
-            ready = ours.poll(self.start_timeout) and ours.recv() == "ready"
-        except (EOFError, OSError):
-            ready = False
-        with self._lock:
-            self._starting -= 1
-            if ready and not self._closed:
-                self._all.add(id(process))
-                self._idle.put(_Worker(process, ours))
-                return
-        if not ready:
-            log.error("a query worker failed to start (exit code %s)", process.exitcode)
-        process.kill()
-        process.join(5)
-        ours.close()
-
-    def run(self, job: Job) -> Reply:
-        """Answer a job on an idle worker; raises Busy, QueryTimeout or WorkerLost."""
-        worker = self._next_idle()
-        try:
-            worker.conn.send(job)
-            if worker.conn.poll(self.timeout):
-                reply = worker.conn.recv()
-                self._idle.put(worker)
-                assert isinstance(reply, Reply)
-                return reply
-        except (EOFError, OSError):
-            self._replace(worker)
-            raise WorkerLost from None
-        self._replace(worker)
-        raise QueryTimeout
-
-    def _next_idle(self) -> _Worker:
-        """An idle worker; Busy only when every worker is busy answering others.
-
-        A worker still starting (at startup, or replacing one killed at its
-        time limit) is not busy: a request waits for it, up to its start
-        limit, instead of failing because the machine is slow to spawn.
-        """
-        deadline = time.monotonic() + self.start_timeout
-        try:
-            return self._idle.get(timeout=self.wait)
-        except queue.Empty:
-            pass
-        while time.monotonic() < deadline:
-            with self._lock:
-                starting = self._starting > 0 and not self._closed
-            if not starting:
-                break
-            try:
-                return self._idle.get(timeout=0.05)
-            except queue.Empty:
-                continue
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            raise Busy from None
-
-    def _replace(self, worker: _Worker) -> None:
-        """Kill a worker (it may be mid-query) and start another in its place."""
-        worker.process.kill()
-        threading.Thread(target=worker.process.join, args=(5,), daemon=True).start()
-        worker.conn.close()
-        with self._lock:
-            self._all.discard(id(worker.process))
-            self.replaced += 1
-        self._spawn()
-
-    def idle(self) -> int:
-        return self._idle.qsize()
-
-    def close(self) -> None:
-        """Stop every idle worker; busy ones are killed when their query returns."""
-        with self._lock:
-            self._closed = True
-        workers: list[_Worker] = []
-        while True:
-            try:
-                workers.append(self._idle.get_nowait())
-            except queue.Empty:
-                break
-        for worker in workers:
-            with contextlib.suppress(OSError):
-                worker.conn.send(None)
-        for worker in workers:
-            worker.process.join(2)
-            if worker.process.is_alive():
-                worker.process.kill()
-                worker.process.join(2)
-            worker.conn.close()
 
 
 def all_types() -> Iterable[str]:

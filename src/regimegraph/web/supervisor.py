@@ -1,0 +1,277 @@
+"""`regimegraph serve`: a supervisor holding the socket, and the process that serves.
+
+Why two processes: queries run on the request's own thread (inline.py), and
+pyoxigraph cannot stop one, so a query past its time limit can only be ended
+with the process it runs in. The supervisor binds the listening socket once
+and starts a serving process (multiprocessing 'spawn'), handing it the socket.
+When that process reports a query past its limit (its client already has its
+503), the supervisor starts a successor on the same socket; once the successor
+is ready, the old process is told to stop: it stops accepting, lets its other
+requests finish (up to the time limit), and exits, ending the runaway query.
+No connection is refused meanwhile: the socket stays open in the supervisor,
+and one process or the other accepts. A serving process that dies is replaced.
+
+Ctrl-C or SIGTERM to the supervisor stops everything.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import logging
+import multiprocessing
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from ..config import Settings
+from ..errors import RegimegraphError, UsageError
+
+log = logging.getLogger(__name__)
+
+READY = "ready"
+OVERRUN = "overrun"
+STOP = "stop"
+FAILED = "failed"
+
+
+class ServeFailed(RegimegraphError):
+    """The serving process could not start; carries its message and exit code."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass(frozen=True)
+class Launch:
+    """What a serving process needs to build the same app (picklable)."""
+
+    settings: Settings
+    store_option: str | None
+    records_option: tuple[Path, ...] | None
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on host:port (0: any free port); a port in use is a UsageError."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(1024)
+    except OSError as error:
+        sock.close()
+        if error.errno == errno.EADDRINUSE:
+            raise UsageError(f"port {port} on {host} is in use: stop what uses it or "
+                             "choose another with --port") from None
+        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    return sock
+
+
+class _Child:
+    """One serving process and the supervisor's end of its pipe."""
+
+    def __init__(self, context: Any, launch: Launch, sock: socket.socket) -> None:
+        self.conn, theirs = context.Pipe()
+        self.process = context.Process(target=child_main, args=(launch, sock, theirs),
+                                       name="regimegraph-serve", daemon=False)
+        self.process.start()
+        theirs.close()
+        self.ready = False
+        self.stopping = False  # nothing more to hear from it
+        self.ended = False  # its exit has been seen
+
+    def send(self, message: str) -> None:
+        with contextlib.suppress(OSError):
+            self.conn.send(message)
+
+    def end(self, grace: float) -> None:
+        """Make sure the process is gone: asked to stop, then terminated, then killed."""
+        self.process.join(grace)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(5)
+        self.conn.close()
+
+
+def supervise(launch: Launch, host: str, port: int, echo: Callable[[str], None]) -> None:
+    """Serve until interrupted, replacing the serving process after each overrun."""
+    sock = listen(host, port)
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{sock.getsockname()[1]}/"
+    context = multiprocessing.get_context("spawn")
+    stopping = threading.Event()
+
+    def on_term(_signum: int, _frame: Any) -> None:
+        stopping.set()
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    serving = _Child(context, launch, sock)
+    successor: _Child | None = None
+    leaving: list[_Child] = []
+    try:
+        _wait_ready(serving)
+        echo(f"regimegraph: serving {url} (SPARQL endpoint {url}sparql); Ctrl-C to stop")
+        while True:
+            watched: dict[Any, tuple[_Child, str]] = {}
+            for child in [serving, *([successor] if successor else []), *leaving]:
+                if not child.ended:
+                    watched[child.process.sentinel] = (child, "ended")
+                if not child.stopping:
+                    watched[child.conn] = (child, "said")
+            for handle in wait(list(watched), timeout=5):
+                child, what = watched[handle]
+                message = _receive(child) if what == "said" else "ended"
+                if message is None:
+                    continue
+                if message == "ended":
+                    child.ended = True
+                    child.process.join(5)  # reaped, so its exit code is known
+                if isinstance(message, tuple) and message[0] == FAILED:
+                    log.error("regimegraph: error: %s", message[1])
+                    continue
+                if child is serving and message in (OVERRUN, "ended") and successor is None:
+                    reason = ("a query ran past its time limit" if message == OVERRUN
+                              else f"it ended (exit code {child.process.exitcode})")
+                    log.warning("regimegraph: serving process %s: %s; starting a fresh one",
+                                child.process.pid, reason)
+                    successor = _Child(context, launch, sock)
+                elif child is successor and message == READY:
+                    successor.ready = True
+                    serving.stopping = True
+                    serving.send(STOP)
+                    leaving.append(serving)
+                    serving, successor = successor, None
+                    log.warning("regimegraph: serving process %s answers; %s finishes its "
+                                "requests and exits", serving.process.pid,
+                                leaving[-1].process.pid)
+                elif child is successor and message == "ended":
+                    log.error("regimegraph: the fresh serving process failed to start (exit "
+                              "code %s); trying again in 5 s", child.process.exitcode)
+                    child.end(0)
+                    time.sleep(5)
+                    successor = _Child(context, launch, sock)
+                elif child in leaving and message == "ended":
+                    leaving.remove(child)
+                    child.end(0)
+            if not serving.process.is_alive() and successor is None:
+                successor = _Child(context, launch, sock)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C waits
+        signal.signal(signal.SIGTERM, previous)
+        everyone = [serving, *([successor] if successor else []), *leaving]
+        for child in everyone:
+            child.process.terminate()
+        for child in everyone:
+            child.end(5)
+        sock.close()
+        signal.signal(signal.SIGINT, interrupt)
+
+
+def _wait_ready(child: _Child) -> None:
+    """Wait for the first serving process; its startup error becomes ours."""
+    while True:
+        ready = wait([child.conn, child.process.sentinel])
+        if child.conn in ready:
+            message = _receive(child)
+            if message == READY:
+                child.ready = True
+                return
+            if isinstance(message, tuple) and message[0] == FAILED:
+                child.end(5)
+                raise ServeFailed(message[1], message[2])
+        if child.process.sentinel in ready and not child.conn.poll():
+            child.end(0)
+            raise ServeFailed(f"the serving process failed to start (exit code "
+                              f"{child.process.exitcode}); see the messages above", 1)
+
+
+def _receive(child: _Child) -> Any:
+    try:
+        return child.conn.recv()
+    except (EOFError, OSError):
+        child.stopping = True  # nothing more to hear; its sentinel says when it has gone
+        return None
+
+
+# --- the serving process ----------------------------------------------------------------------
+
+def child_main(launch: Launch, sock: socket.socket, conn: Connection) -> None:
+    """A serving process: the app under waitress on the supervisor's socket."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the supervisor, which stops us
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    sending = threading.Lock()
+
+    def say(message: object) -> None:
+        with sending, contextlib.suppress(OSError):
+            conn.send(message)
+
+    try:
+        server, runner = _build(launch, sock, lambda: say(OVERRUN))
+    except RegimegraphError as error:
+        say((FAILED, str(error), error.exit_code))
+        os._exit(error.exit_code)
+    except Exception as error:  # a bug: the supervisor reports it as one line
+        log.exception("the serving process failed to start")
+        say((FAILED, f"internal error: {type(error).__name__}: {error}", 3))
+        os._exit(3)
+    threading.Thread(target=_listen_for_stop, args=(conn, server, runner, launch.settings),
+                     name="supervisor-pipe", daemon=True).start()
+    say(READY)
+    try:
+        server.run()
+    finally:
+        os._exit(0)  # a runaway query's thread cannot be joined: end the process
+
+
+def _build(launch: Launch, sock: socket.socket, on_overrun: Callable[[], None]) -> tuple[Any, Any]:
+    from .. import sources
+    from ..stores import use_option
+    from . import create_app
+    from .server import InFlight, WSGIApp, create_server
+    from .sparql import start_runner
+
+    use_option(launch.store_option)
+    sources.use_option(launch.records_option)
+    app = create_app(launch.settings)
+    made: list[InFlight] = []
+
+    def counted(inner: WSGIApp) -> WSGIApp:
+        made.append(InFlight(inner))
+        return made[-1]
+
+    server = create_server(app, sockets=[sock], wrap=counted)
+    runner = start_runner(app, on_overrun=on_overrun)
+    server.in_flight = made[0]
+    return server, runner
+
+
+def _listen_for_stop(conn: Connection, server: Any, runner: Any, settings: Settings) -> None:
+    """On STOP (a successor answers) or a lost supervisor: stop accepting, drain, exit."""
+    try:
+        while conn.recv() != STOP:
+            pass
+    except (EOFError, OSError):
+        pass
+    flight = server.in_flight
+    flight.draining = True
+    server.trigger.pull_trigger(server.close)  # stop accepting (on waitress's own thread)
+    deadline = time.monotonic() + settings.query_timeout + 5
+    while time.monotonic() < deadline and flight.count > runner.overrunning():
+        time.sleep(0.05)
+    os._exit(0)
