@@ -41,6 +41,7 @@ READY = "ready"
 OVERRUN = "overrun"
 STOP = "stop"
 FAILED = "failed"
+ENDED = "ended"  # not a message: what a process's sentinel says
 
 
 class ServeFailed(RegimegraphError):
@@ -88,7 +89,7 @@ class _Child:
         theirs.close()
         self.ready = False
         self.stopping = False  # nothing more to hear from it
-        self.ended = False  # its exit has been seen
+        self.ended = False  # its exit has been seen (its sentinel fired)
 
     def send(self, message: str) -> None:
         with contextlib.suppress(OSError):
@@ -111,76 +112,100 @@ def supervise(launch: Launch, host: str, port: int, echo: Callable[[str], None])
     sock = listen(host, port)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{sock.getsockname()[1]}/"
-    context = multiprocessing.get_context("spawn")
-    stopping = threading.Event()
 
     def on_term(_signum: int, _frame: Any) -> None:
-        stopping.set()
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, on_term)
-    serving = _Child(context, launch, sock)
-    successor: _Child | None = None
-    leaving: list[_Child] = []
+    supervision = _Supervision(launch, sock)
     try:
-        _wait_ready(serving)
+        _wait_ready(supervision.serving)
         echo(f"regimegraph: serving {url} (SPARQL endpoint {url}sparql); Ctrl-C to stop")
         while True:
-            watched: dict[Any, tuple[_Child, str]] = {}
-            for child in [serving, *([successor] if successor else []), *leaving]:
-                if not child.ended:
-                    watched[child.process.sentinel] = (child, "ended")
-                if not child.stopping:
-                    watched[child.conn] = (child, "said")
-            for handle in wait(list(watched), timeout=5):
-                child, what = watched[handle]
-                message = _receive(child) if what == "said" else "ended"
-                if message is None:
-                    continue
-                if message == "ended":
-                    child.ended = True
-                    child.process.join(5)  # reaped, so its exit code is known
-                if isinstance(message, tuple) and message[0] == FAILED:
-                    log.error("regimegraph: error: %s", message[1])
-                    continue
-                if child is serving and message in (OVERRUN, "ended") and successor is None:
-                    reason = ("a query ran past its time limit" if message == OVERRUN
-                              else f"it ended (exit code {child.process.exitcode})")
-                    log.warning("regimegraph: serving process %s: %s; starting a fresh one",
-                                child.process.pid, reason)
-                    successor = _Child(context, launch, sock)
-                elif child is successor and message == READY:
-                    successor.ready = True
-                    serving.stopping = True
-                    serving.send(STOP)
-                    leaving.append(serving)
-                    serving, successor = successor, None
-                    log.warning("regimegraph: serving process %s answers; %s finishes its "
-                                "requests and exits", serving.process.pid,
-                                leaving[-1].process.pid)
-                elif child is successor and message == "ended":
-                    log.error("regimegraph: the fresh serving process failed to start (exit "
-                              "code %s); trying again in 5 s", child.process.exitcode)
-                    child.end(0)
-                    time.sleep(5)
-                    successor = _Child(context, launch, sock)
-                elif child in leaving and message == "ended":
-                    leaving.remove(child)
-                    child.end(0)
-            if not serving.process.is_alive() and successor is None:
-                successor = _Child(context, launch, sock)
+            supervision.step()
     except KeyboardInterrupt:
         pass
     finally:
         interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C waits
         signal.signal(signal.SIGTERM, previous)
-        everyone = [serving, *([successor] if successor else []), *leaving]
+        supervision.stop()
+        sock.close()
+        signal.signal(signal.SIGINT, interrupt)
+
+
+class _Supervision:
+    """The serving process, its successor while one starts, and those finishing."""
+
+    def __init__(self, launch: Launch, sock: socket.socket) -> None:
+        self.launch = launch
+        self.sock = sock
+        self.context = multiprocessing.get_context("spawn")
+        self.serving = self._start()
+        self.successor: _Child | None = None
+        self.leaving: list[_Child] = []
+
+    def _start(self) -> _Child:
+        return _Child(self.context, self.launch, self.sock)
+
+    def everyone(self) -> list[_Child]:
+        return [self.serving, *([self.successor] if self.successor else []), *self.leaving]
+
+    def step(self, timeout: float = 5) -> None:
+        """Wait for one round of messages and exits, and act on each."""
+        watched: dict[Any, tuple[_Child, str]] = {}
+        for child in self.everyone():
+            if not child.ended:
+                watched[child.process.sentinel] = (child, ENDED)
+            if not child.stopping:
+                watched[child.conn] = (child, "said")
+        for handle in wait(list(watched), timeout=timeout):
+            child, what = watched[handle]
+            message = _receive(child) if what == "said" else ENDED
+            if message is not None:
+                self._handle(child, message)
+
+    def _handle(self, child: _Child, message: Any) -> None:
+        if message == ENDED:
+            child.ended = True
+            child.process.join(5)  # reaped, so its exit code is known
+        if isinstance(message, tuple) and message[0] == FAILED:
+            log.error("regimegraph: error: %s", message[1])
+        elif child is self.serving and message in (OVERRUN, ENDED):
+            if self.successor is None:
+                reason = ("a query ran past its time limit" if message == OVERRUN
+                          else f"it ended (exit code {child.process.exitcode})")
+                log.warning("regimegraph: serving process %s: %s; starting a fresh one",
+                            child.process.pid, reason)
+                self.successor = self._start()
+        elif child is self.successor and message == READY:
+            self._hand_over(child)
+        elif child is self.successor and message == ENDED:
+            log.error("regimegraph: the fresh serving process failed to start (exit code %s); "
+                      "trying again in 5 s", child.process.exitcode)
+            child.end(0)
+            time.sleep(5)
+            self.successor = self._start()
+        elif child in self.leaving and message == ENDED:
+            self.leaving.remove(child)
+            child.end(0)
+
+    def _hand_over(self, successor: _Child) -> None:
+        """The successor answers: the serving process stops accepting and finishes."""
+        successor.ready = True
+        old = self.serving
+        old.stopping = True
+        old.send(STOP)
+        self.leaving.append(old)
+        self.serving, self.successor = successor, None
+        log.warning("regimegraph: serving process %s answers; %s finishes its requests and "
+                    "exits", successor.process.pid, old.process.pid)
+
+    def stop(self) -> None:
+        everyone = self.everyone()
         for child in everyone:
             child.process.terminate()
         for child in everyone:
             child.end(5)
-        sock.close()
-        signal.signal(signal.SIGINT, interrupt)
 
 
 def _wait_ready(child: _Child) -> None:
