@@ -223,3 +223,18 @@ def test_no_query_result_is_left_for_another_thread_to_drop(store: OxigraphStore
     finally:
         sys.unraisablehook = hook
     assert dropped == []
+
+
+def test_a_runner_no_one_holds_takes_its_watchdog_with_it(store: OxigraphStore) -> None:
+    # Every app made (each test makes some) gets a runner: its watchdog must
+    # not tick on forever once the app is gone.
+    runner = InlineRunner(store, slots=1, timeout=0.2)
+    watchdog = runner._watchdog
+    assert watchdog.is_alive()
+    del runner
+    watchdog.join(30)
+    assert not watchdog.is_alive()
+    closed = InlineRunner(store, slots=1, timeout=0.2)
+    closed.close()
+    closed._watchdog.join(30)
+    assert not closed._watchdog.is_alive()

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -249,7 +250,13 @@ def _term(term: object) -> str:
 
 def answer(kb: KnowledgeBase, text: str, name: str = "") -> object:
     """A query's answer as plain data: rows in order, a boolean, or a sorted triple list."""
-    result = execute(kb.backend, text)
+    # The result is never held in this frame: rdflib's parser (inside execute)
+    # leaves cycles that keep it alive, and a pyoxigraph result may only be
+    # dropped on its own thread, not by a collection on another.
+    return _plain(execute(kb.backend, text), name)
+
+
+def _plain(result: Any, name: str) -> object:
     if isinstance(result, ox.QueryBoolean):
         return bool(result)
     if isinstance(result, ox.QueryTriples):

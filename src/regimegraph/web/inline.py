@@ -28,6 +28,7 @@ import logging
 import math
 import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -83,8 +84,8 @@ class InlineRunner:
         # of being woken per request: a wake-up per request is what this module
         # exists to avoid. A query is answered at most `tick` after its limit.
         self.tick = min(0.2, max(0.02, timeout / 10))
-        self._watchdog = threading.Thread(target=self._watch, name="query-watchdog",
-                                          daemon=True)
+        self._watchdog = threading.Thread(target=_watch, args=(weakref.ref(self), self._closed),
+                                          name="query-watchdog", daemon=True)
         self._watchdog.start()
 
     def run(self, job: Job, answer_now: AnswerNow | None = None) -> Reply:
@@ -139,15 +140,16 @@ class InlineRunner:
             self._overran()
             raise QueryTimeout from None
 
-    def _watch(self) -> None:
-        while not self._closed.wait(self.tick):
-            now = time.monotonic()
-            with self._lock:
-                late = [e for e in self._running if not e.overrun and e.deadline <= now]
-                for entry in late:
-                    entry.overrun = True
+    def _check(self) -> None:
+        if not self._running:  # idle: allocate nothing (so never set off a collection here)
+            return
+        now = time.monotonic()
+        with self._lock:
+            late = [e for e in self._running if not e.overrun and e.deadline <= now]
             for entry in late:
-                self._answer_late(entry)
+                entry.overrun = True
+        for entry in late:
+            self._answer_late(entry)
 
     def _answer_late(self, entry: _Running) -> None:
         seconds = f"{self.timeout:g}"
@@ -170,3 +172,22 @@ class InlineRunner:
         else:
             log.warning("a query ran past its time limit; it runs on in this process "
                         "until it ends (only `regimegraph serve` replaces the process)")
+
+
+def _watch(runner: weakref.ref[InlineRunner], closed: threading.Event) -> None:
+    """The watchdog's loop; it ends with its runner (closed, or no longer referenced).
+
+    It holds its runner only while it checks, so a runner no one uses is
+    freed and its watchdog ends; and it allocates nothing while no query
+    runs: a garbage collection set off on this thread would drop there
+    pyoxigraph results that belong to other threads (answers.py).
+    """
+    while True:
+        found = runner()
+        if found is None:
+            return
+        tick = found.tick
+        found._check()
+        del found
+        if closed.wait(tick):
+            return
