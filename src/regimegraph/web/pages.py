@@ -14,6 +14,7 @@ that prefers JSON or RDF, the same message in an HTML page for a browser.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import tempfile
@@ -61,6 +62,10 @@ def init_app(app: Flask) -> None:
     # Built on a thread: /sparql answers while the labels and duties are read
     # (1.6 s at 1M generated triples, ~4 s at 10M); a page asked for meanwhile
     # waits for them.
+    # Garbage from the build first, on this thread: a pyoxigraph result left in
+    # a reference cycle may only be dropped on the thread that made it, and a
+    # collection set off on the builder's thread would drop it there.
+    gc.collect()
     builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="regimegraph-page-data")
     app.extensions["regimegraph.pages"] = builder.submit(PageData.build, service(app).store)
     builder.shutdown(wait=False)
