@@ -512,7 +512,7 @@ def breakdown(dump: Path, queries: dict[str, str], repeat: int,
     """
     import pyoxigraph as ox
 
-    from regimegraph.namespaces import PREFIXES
+    from regimegraph.namespaces import prefix_iris
     from regimegraph.readonly import refusal
     from regimegraph.store import memory_store
     from regimegraph.stores import OxigraphStore, parse_spec
@@ -527,7 +527,7 @@ def breakdown(dump: Path, queries: dict[str, str], repeat: int,
     else:
         store = memory_store(dump)
     pool = InlineRunner(OxigraphStore(store), slots=1, timeout=300)
-    prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
+    prefixes = prefix_iris()
     out: dict[str, tuple[float, ...]] = {}
     try:
         for name, text in {**queries, FLOOR: "ASK {}"}.items():

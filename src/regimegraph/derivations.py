@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import ShapesError
-from .namespaces import PREFIXES
+from .namespaces import prefix_iris
 from .resources import kb_path
 
 
@@ -39,7 +39,7 @@ def run_derivations(
     data (store.merge_into_default_graph).
     """
     target = ox.NamedNode(graph_name) if graph_name else None
-    prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    prefixes = prefix_iris()
     total = 0
     for path in files if files is not None else derivation_files():
         try:

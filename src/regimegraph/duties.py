@@ -20,7 +20,7 @@ from datetime import date, timedelta
 import pyoxigraph as ox
 
 from . import deadlines
-from .namespaces import DUTY, PREFIXES, RG, VALUE
+from .namespaces import DUTY, RG, VALUE, prefix_iris
 
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -108,7 +108,7 @@ def _date(day: date) -> ox.Literal:
 
 
 def _select(store: ox.Store, query: str) -> list[dict[str, object]]:
-    result = store.query(query, prefixes={p: str(ns) for p, ns in PREFIXES.items()})
+    result = store.query(query, prefixes=prefix_iris())
     assert isinstance(result, ox.QuerySolutions)
     names = [v.value for v in result.variables]
     return [{n: row[n] for n in names} for row in result]

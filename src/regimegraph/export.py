@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from .errors import UsageError
 from .kb import KnowledgeBase
-from .namespaces import PREFIXES
+from .namespaces import prefix_iris
 from .store import named_quads
 
 DUMP_FORMATS = {
@@ -26,7 +26,7 @@ def export_dump(kb: KnowledgeBase, path: Path) -> None:
             f"{path}: dumps are written as {' or '.join(DUMP_FORMATS)} (named graphs need quads)"
         ) from None
     quads = sorted(named_quads(kb.store), key=str)
-    prefixes = {p: str(ns) for p, ns in PREFIXES.items()} if fmt == ox.RdfFormat.TRIG else None
+    prefixes = prefix_iris() if fmt == ox.RdfFormat.TRIG else None
     try:
         if prefixes:
             ox.serialize(quads, output=str(path), format=fmt, prefixes=prefixes)

@@ -113,6 +113,14 @@ KNOWN_VOCABULARIES: tuple[str, ...] = (
 )
 
 
+def prefix_iris() -> dict[str, str]:
+    """The project's prefixes with their IRIs as strings, as pyoxigraph's `prefixes=` takes them.
+
+    A fresh dict each call, so a caller may change its copy.
+    """
+    return {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+
+
 def bind_prefixes(graph: Graph) -> Graph:
     """Bind the project's prefixes so every serialisation reads the same."""
     for prefix, namespace in PREFIXES.items():

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .errors import QueryError, UsageError
-from .namespaces import PREFIXES
+from .namespaces import PREFIXES, prefix_iris
 from .readonly import refusal
 from .stores.base import QueryStore
 
@@ -46,7 +46,7 @@ def execute(store: QueryStore, text: str) -> ox.QuerySolutions | ox.QueryBoolean
     try:
         return store.query(
             text,
-            prefixes={prefix: str(ns) for prefix, ns in PREFIXES.items()},
+            prefixes=prefix_iris(),
         )
     except SyntaxError as error:
         raise QueryError(_describe_syntax_error(str(error))) from None
@@ -165,7 +165,7 @@ def _render_graph(result: ox.QueryTriples, fmt: str) -> bytes:
     if fmt_value in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
         return (
             ox.serialize(
-                triples, format=fmt_value, prefixes={p: str(ns) for p, ns in PREFIXES.items()}
+                triples, format=fmt_value, prefixes=prefix_iris()
             )
             or b""
         )

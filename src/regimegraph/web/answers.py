@@ -31,7 +31,7 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from ..errors import QueryError
-from ..namespaces import PREFIXES
+from ..namespaces import prefix_iris
 from ..readonly import refusal
 from ..stores.base import QueryStore, StoreUnavailable
 
@@ -81,7 +81,7 @@ _RDF_FORMATS = {
 
 
 # The project's prefixes, predeclared in every query /sparql and the query page run.
-PROJECT_PREFIXES = tuple((prefix, str(ns)) for prefix, ns in PREFIXES.items())
+PROJECT_PREFIXES = tuple(prefix_iris().items())
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,13 @@ from datetime import date
 import pyoxigraph as ox
 
 from ..duties import Duty, derive_duties
-from ..namespaces import BASE, PREFIXES
+from ..namespaces import BASE, prefix_iris
 from ..query import compact
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Row = dict[str, Term]
 
-_PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+_PREFIXES = prefix_iris()
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 

@@ -35,7 +35,7 @@ from flask import (
 )
 
 from ..errors import QueryError
-from ..namespaces import PREFIXES, sparql_prologue
+from ..namespaces import PREFIXES, prefix_iris, sparql_prologue
 from ..query import compact
 from ..readonly import refusal
 from ..resources import kb_path
@@ -319,7 +319,7 @@ def turtle_dump() -> Path:
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".turtle-")
     with os.fdopen(handle, "wb") as out:
         ox.serialize(triples, output=out, format=ox.RdfFormat.TURTLE,
-                     prefixes={p: str(ns) for p, ns in PREFIXES.items()})
+                     prefixes=prefix_iris())
     os.replace(temporary, target)
     return target
 
@@ -399,7 +399,7 @@ def license_and_sources() -> list[tuple[str, ox.NamedNode]]:
           UNION { ?o a rg:DataTable . BIND("source" AS ?p) }
           UNION { ?o a rg:CommitteePaper . BIND("source" AS ?p) }
           FILTER(isIRI(?o))
-        } ORDER BY ?p ?o""", prefixes={p: str(ns) for p, ns in PREFIXES.items()})
+        } ORDER BY ?p ?o""", prefixes=prefix_iris())
     assert isinstance(rows, ox.QuerySolutions)
     out = []
     for row in rows:

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
 from ..duties import Duty
-from ..namespaces import BASE, GRAPH, PREFIXES, RG
+from ..namespaces import BASE, GRAPH, PREFIXES, RG, prefix_iris
 from . import service
 from .charts import Point, timeline
 from .pagedata import LABEL, PREF_LABEL, Row, Term, text
@@ -61,7 +61,7 @@ def negotiate(default: str = "html") -> str | None:
 
 def rdf_response(triples: list[ox.Triple], fmt: str) -> Response:
     rdf_format, media_type = FORMATS[fmt]
-    prefixes = {p: str(ns) for p, ns in PREFIXES.items()} if fmt == "ttl" else None
+    prefixes = prefix_iris() if fmt == "ttl" else None
     body = ox.serialize(sorted(triples, key=str), format=rdf_format, prefixes=prefixes) or b""
     response = Response(body, mimetype=media_type)
     response.headers["Vary"] = "Accept"
