@@ -97,16 +97,7 @@ class InFlight:
         except BaseException:
             self._done()
             raise
-        return self._counted(body)
-
-    def _counted(self, body: Iterable[bytes]) -> Iterator[bytes]:
-        try:
-            yield from body
-        finally:
-            close = getattr(body, "close", None)
-            if close is not None:
-                close()
-            self._done()
+        return _then(body, self._done)
 
     def _done(self) -> None:
         with self._lock:
@@ -127,35 +118,39 @@ class RequestLog:
             status[:] = [code.split(" ", 1)[0]]
             return start_response(code, headers, exc_info)
 
-        body = self.app(environ, recording)
-        return self._logged(body, environ, status, started)
-
-    def _logged(self, body: Iterable[bytes], environ: dict[str, Any], status: list[str],
-                started: float) -> Iterator[bytes]:
-        try:
-            yield from body
-        finally:
-            close = getattr(body, "close", None)
-            if close is not None:
-                close()
+        def logged() -> None:
             log.info("%s %s %s %s %.1f ms", environ.get("REMOTE_ADDR", "-"),
                      environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"),
                      status[0] if status else "-", (time.perf_counter() - started) * 1000)
 
+        return _then(self.app(environ, recording), logged)
+
+
+def _then(body: Iterable[bytes], done: Callable[[], None]) -> Iterator[bytes]:
+    """The response body, closed as WSGI asks, then `done` called: when it has been sent."""
+    try:
+        yield from body
+    finally:
+        close = getattr(body, "close", None)
+        if close is not None:
+            close()
+        done()
+
 
 def create_server(app: Flask, host: str = "127.0.0.1", port: int = 0, access_log: bool = True,
                   sockets: list[socket.socket] | None = None,
-                  wrap: Callable[[WSGIApp], WSGIApp] | None = None) -> Any:
+                  wsgi: WSGIApp | None = None) -> Any:
     """A waitress server on host:port (0: any free port) or on `sockets` already listening.
 
-    A port in use is a UsageError. `wrap` goes around the app, inside the access log.
+    A port in use is a UsageError. `wsgi` (middleware around `app`) is served
+    in its place, inside the access log; `app` still gives the settings.
     """
     from waitress import create_server as waitress_server
 
     from ..web import service
 
     threads = max(4, service(app).settings.workers + 4)
-    served: WSGIApp = app if wrap is None else wrap(app)
+    served: WSGIApp = app if wsgi is None else wsgi
     if access_log:
         served = RequestLog(served)
     if port and not sockets:
@@ -170,15 +165,20 @@ def create_server(app: Flask, host: str = "127.0.0.1", port: int = 0, access_log
         server.channel_class = _Channel
         return server
     except OSError as error:
-        if error.errno == errno.EADDRINUSE:
-            raise UsageError(f"port {port} on {host} is in use: stop what uses it or "
-                             "choose another with --port") from None
-        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+        raise cannot_listen(host, port, error) from None
 
 
-def url_of(server: Any, host: str) -> str:
+def cannot_listen(host: str, port: int, error: OSError) -> UsageError:
+    """Why host:port cannot be listened on, as the one line the command prints."""
+    if error.errno == errno.EADDRINUSE:
+        return UsageError(f"port {port} on {host} is in use: stop what uses it or "
+                          "choose another with --port")
+    return UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}")
+
+
+def url_of(host: str, port: int) -> str:
     shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{server.effective_port}/"
+    return f"http://{shown}:{port}/"
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, debug: bool = False,
@@ -214,10 +214,7 @@ def _check_port(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError as error:
-            if error.errno == errno.EADDRINUSE:
-                raise UsageError(f"port {port} on {host} is in use: stop what uses it or "
-                                 "choose another with --port") from None
-            raise UsageError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+            raise cannot_listen(host, port, error) from None
 
 
 class Background:

@@ -17,7 +17,6 @@ Ctrl-C or SIGTERM to the supervisor stops everything.
 from __future__ import annotations
 
 import contextlib
-import errno
 import logging
 import multiprocessing
 import os
@@ -33,7 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from ..errors import RegimegraphError, UsageError
+from ..errors import RegimegraphError
+from .inline import InlineRunner
+from .server import InFlight, cannot_listen, create_server, url_of
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +72,7 @@ def listen(host: str, port: int) -> socket.socket:
         sock.listen(1024)
     except OSError as error:
         sock.close()
-        if error.errno == errno.EADDRINUSE:
-            raise UsageError(f"port {port} on {host} is in use: stop what uses it or "
-                             "choose another with --port") from None
-        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+        raise cannot_listen(host, port, error) from None
     return sock
 
 
@@ -87,7 +85,6 @@ class _Child:
                                        name="regimegraph-serve", daemon=False)
         self.process.start()
         theirs.close()
-        self.ready = False
         self.stopping = False  # nothing more to hear from it
         self.ended = False  # its exit has been seen (its sentinel fired)
 
@@ -110,8 +107,7 @@ class _Child:
 def supervise(launch: Launch, host: str, port: int, echo: Callable[[str], None]) -> None:
     """Serve until interrupted, replacing the serving process after each overrun."""
     sock = listen(host, port)
-    shown = f"[{host}]" if ":" in host else host
-    url = f"http://{shown}:{sock.getsockname()[1]}/"
+    url = url_of(host, sock.getsockname()[1])
 
     def on_term(_signum: int, _frame: Any) -> None:
         raise KeyboardInterrupt
@@ -191,7 +187,6 @@ class _Supervision:
 
     def _hand_over(self, successor: _Child) -> None:
         """The successor answers: the serving process stops accepting and finishes."""
-        successor.ready = True
         old = self.serving
         old.stopping = True
         old.send(STOP)
@@ -215,7 +210,6 @@ def _wait_ready(child: _Child) -> None:
         if child.conn in ready:
             message = _receive(child)
             if message == READY:
-                child.ready = True
                 return
             if isinstance(message, tuple) and message[0] == FAILED:
                 child.end(5)
@@ -247,7 +241,7 @@ def child_main(launch: Launch, sock: socket.socket, conn: Connection) -> None:
             conn.send(message)
 
     try:
-        server, runner = _build(launch, sock, lambda: say(OVERRUN))
+        server, flight, runner = _build(launch, sock, lambda: say(OVERRUN))
     except RegimegraphError as error:
         say((FAILED, str(error), error.exit_code))
         os._exit(error.exit_code)
@@ -255,7 +249,7 @@ def child_main(launch: Launch, sock: socket.socket, conn: Connection) -> None:
         log.exception("the serving process failed to start")
         say((FAILED, f"internal error: {type(error).__name__}: {error}", 3))
         os._exit(3)
-    threading.Thread(target=_listen_for_stop, args=(conn, server, runner, launch.settings),
+    threading.Thread(target=_listen_for_stop, args=(conn, server, flight, runner, launch.settings),
                      name="supervisor-pipe", daemon=True).start()
     say(READY)
     try:
@@ -264,36 +258,29 @@ def child_main(launch: Launch, sock: socket.socket, conn: Connection) -> None:
         os._exit(0)  # a runaway query's thread cannot be joined: end the process
 
 
-def _build(launch: Launch, sock: socket.socket, on_overrun: Callable[[], None]) -> tuple[Any, Any]:
+def _build(launch: Launch, sock: socket.socket,
+           on_overrun: Callable[[], None]) -> tuple[Any, InFlight, InlineRunner]:
     from .. import sources
     from ..stores import use_option
     from . import create_app
-    from .server import InFlight, WSGIApp, create_server
     from .sparql import start_runner
 
     use_option(launch.store_option)
     sources.use_option(launch.records_option)
     app = create_app(launch.settings)
-    made: list[InFlight] = []
-
-    def counted(inner: WSGIApp) -> WSGIApp:
-        made.append(InFlight(inner))
-        return made[-1]
-
-    server = create_server(app, sockets=[sock], wrap=counted)
-    runner = start_runner(app, on_overrun=on_overrun)
-    server.in_flight = made[0]
-    return server, runner
+    flight = InFlight(app)
+    server = create_server(app, sockets=[sock], wsgi=flight)
+    return server, flight, start_runner(app, on_overrun=on_overrun)
 
 
-def _listen_for_stop(conn: Connection, server: Any, runner: Any, settings: Settings) -> None:
+def _listen_for_stop(conn: Connection, server: Any, flight: InFlight, runner: InlineRunner,
+                     settings: Settings) -> None:
     """On STOP (a successor answers) or a lost supervisor: stop accepting, drain, exit."""
     try:
         while conn.recv() != STOP:
             pass
     except (EOFError, OSError):
         pass
-    flight = server.in_flight
     flight.draining = True
     server.trigger.pull_trigger(server.close)  # stop accepting (on waitress's own thread)
     deadline = time.monotonic() + settings.query_timeout + 5
