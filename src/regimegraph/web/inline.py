@@ -46,6 +46,17 @@ AnswerNow = Callable[[int, Sequence[tuple[str, str]], bytes], None]
 """Send a whole response (status, headers, body) on a request's connection, then close it."""
 
 
+def overrun_message(timeout: float) -> str:
+    """What the client of a query past its limit reads (the watchdog's 503 and /sparql's)."""
+    return (f"the query ran past the {timeout:g} s time limit and was stopped; "
+            "simplify it or add a LIMIT")
+
+
+def retry_after(timeout: float) -> str:
+    """Retry-After for a 503 of the endpoint: a query's time limit, in whole seconds."""
+    return str(max(1, math.ceil(timeout)))
+
+
 class AlreadyAnswered(Exception):
     """The watchdog answered this request (its query ran past the limit): send nothing more."""
 
@@ -152,13 +163,10 @@ class InlineRunner:
             self._answer_late(entry)
 
     def _answer_late(self, entry: _Running) -> None:
-        seconds = f"{self.timeout:g}"
-        message = (f"the query ran past the {seconds} s time limit and was stopped; "
-                   "simplify it or add a LIMIT\n")
         headers = [("Content-Type", "text/plain; charset=utf-8"),
-                   ("Retry-After", str(max(1, math.ceil(self.timeout))))]
+                   ("Retry-After", retry_after(self.timeout))]
         with contextlib.suppress(OSError):
-            entry.answer_now(503, headers, message.encode())
+            entry.answer_now(503, headers, (overrun_message(self.timeout) + "\n").encode())
         self._overran()
 
     def _overran(self) -> None:

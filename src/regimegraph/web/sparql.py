@@ -23,7 +23,6 @@ takes for a small query. The pages stay Flask views.
 from __future__ import annotations
 
 import logging
-import math
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -45,7 +44,7 @@ from .answers import (
     acceptable_at_all,
 )
 from .form import NotUtf8, form_pairs
-from .inline import ANSWER_NOW, AlreadyAnswered, InlineRunner
+from .inline import ANSWER_NOW, AlreadyAnswered, InlineRunner, overrun_message, retry_after
 
 log = logging.getLogger(__name__)
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -264,15 +263,14 @@ def endpoint(app: Flask, request: Request) -> Response:
         max_rows=settings.max_rows,
         prefixes=PROJECT_PREFIXES,
     )
-    retry = str(max(1, math.ceil(settings.query_timeout)))
+    retry = retry_after(settings.query_timeout)
     try:
         reply = runner(app).run(job, request.environ.get(ANSWER_NOW))
     except Busy:
         raise Refused(503, "every query slot is busy; try again shortly",
                       {"Retry-After": retry}) from None
     except QueryTimeout:
-        raise Refused(503, f"the query ran past the {settings.query_timeout:g} s time limit "
-                      "and was stopped; simplify it or add a LIMIT",
+        raise Refused(503, overrun_message(settings.query_timeout),
                       {"Retry-After": retry}) from None
     response = Response(reply.body, status=reply.status, content_type=reply.content_type)
     response.vary.add("Accept")
