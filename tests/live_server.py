@@ -8,6 +8,7 @@ does; the knowledge base comes from the session's private REGIMEGRAPH_CACHE
 
 from __future__ import annotations
 
+import http.client
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,3 +42,16 @@ def script_turtle(folder: Path) -> Path:
         '    rg:gssCode "X99000001" .\n',
         encoding="utf-8")
     return path
+
+
+def http_request(port: int, method: str, path: str, body: bytes | None = None,
+                 headers: dict[str, str] | None = None,
+                 timeout: float = 30) -> tuple[int, dict[str, str], bytes]:
+    """One request to 127.0.0.1:port on a connection of its own: status, headers, body."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()

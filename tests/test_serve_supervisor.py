@@ -8,7 +8,6 @@ would run for hours. How fast a successor starts is measured, not asserted
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import re
@@ -24,6 +23,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from live_server import http_request
 from regimegraph.kb import KnowledgeBase
 
 TIMEOUT = 1.5
@@ -56,13 +56,7 @@ class Served:
 
     def request(self, method: str, path: str, body: bytes | None = None,
                 headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        try:
-            connection.request(method, path, body=body, headers=headers or {})
-            response = connection.getresponse()
-            return response.status, dict(response.getheaders()), response.read()
-        finally:
-            connection.close()
+        return http_request(self.port, method, path, body, headers, timeout=60)
 
     def query(self, text: str) -> tuple[int, dict[str, str], bytes]:
         return self.request("POST", "/sparql", urlencode({"query": text}).encode(),

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from live_server import http_request
 from regimegraph.config import Settings
 from regimegraph.kb import KnowledgeBase
 from regimegraph.web import create_app
@@ -73,13 +74,7 @@ def listener() -> Iterator[Listener]:
 
 def request(server: Background, method: str, path: str, body: bytes | None = None,
             headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-    try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
+    return http_request(server.port, method, path, body, headers)
 
 
 def query(server: Background, text: str, accept: str = "application/sparql-results+json",
